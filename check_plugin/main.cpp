@@ -1,0 +1,74 @@
+// check_probewise: parse, probe, judge, print. Exit code = Nagios state.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <iostream>
+
+#include "classify.h"
+#include "extra_opts.h"
+#include "options.h"
+#include "render.h"
+#include "request.h"
+#include "version.h"
+
+namespace {
+
+int g_timeout_state = 2;
+
+// Safety net for what libcurl cannot interrupt (a hung resolver): the
+// guidelines' "plugin timed out" answer, one second after -t.
+extern "C" void on_alarm(int) {
+  static const char msg[] = "HTTP CRITICAL - Plugin timed out\n";
+  ssize_t ignored = write(STDOUT_FILENO, msg, sizeof msg - 1);
+  (void)ignored;
+  _exit(g_timeout_state);
+}
+
+int unknown(const std::string& why) {
+  std::cout << "HTTP UNKNOWN - " << why << "\n";
+  return 3;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace probewise;
+  try {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto expanded = expand_extra_opts(args, "check_probewise");
+    if (!expanded) return unknown(expanded.error());
+    auto config = parse_check_options(*expanded);
+    if (!config) return unknown(config.error());
+    const CheckConfig& c = *config;
+    switch (c.action) {
+      case Action::help: std::cout << check_help_text(); return 3;
+      case Action::version:
+        std::cout << "check_probewise v" PROBEWISE_VERSION " (probewise " PROBEWISE_VERSION ")\n"
+                  << libcurl_version_line() << "\n";
+        return 3;
+      case Action::check: break;
+    }
+    if (!global_init()) return unknown("curl_global_init failed");
+    g_timeout_state = static_cast<int>(c.policy.timeout_state);
+    signal(SIGALRM, on_alarm);
+    alarm(static_cast<unsigned>(c.timeout_seconds + 1));
+
+    ProbeResult result = perform(c.spec);
+    const std::time_t now = std::time(nullptr);
+    Verdict verdict = classify(result, c.policy, now);
+    alarm(0);
+    if (c.format == OutputFormat::json)
+      std::cout << render_json(result, verdict, c.policy, now);
+    else
+      std::cout << render_nagios(result, verdict, c.policy, c.render);
+    std::cout.flush();
+    return static_cast<int>(verdict.state);
+  } catch (const std::exception& e) {
+    return unknown(std::string("internal error: ") + e.what());
+  } catch (...) {
+    return unknown("internal error");
+  }
+}

@@ -1,0 +1,34 @@
+// check_probewise's command line: check_curl's options plus probewise's,
+// parsed into a RequestSpec, a Policy and render options. Pure: takes the
+// arguments (without argv[0]) and the environment, never exits.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "expected.h"
+#include "policy.h"
+#include "proxy.h"
+#include "render.h"
+#include "request_spec.h"
+
+namespace probewise {
+
+enum class Action { check, help, version };
+enum class OutputFormat { nagios, json };
+
+struct CheckConfig {
+  Action action = Action::check;
+  RequestSpec spec;
+  Policy policy;
+  RenderOptions render;
+  OutputFormat format = OutputFormat::nagios;
+  int timeout_seconds = 10;
+};
+
+Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args);
+
+// The --help text (options from the same description the parser uses).
+std::string check_help_text();
+
+}  // namespace probewise

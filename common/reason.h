@@ -1,0 +1,22 @@
+// The fixed vocabulary of reason codes (SPEC 1.3), with the words and the
+// first hints that go with each. Classification picks codes; this table
+// says what they mean to an operator.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace probewise {
+
+struct ReasonInfo {
+  std::string_view code;   // e.g. "net.refused"
+  std::string_view label;  // words for the status line, e.g. "connection refused"
+  std::vector<std::string_view> hints;  // most likely first
+};
+
+// Every code of SPEC 1.3, in the order of the table there.
+const std::vector<ReasonInfo>& reason_table();
+// nullptr for a code that is not in the vocabulary.
+const ReasonInfo* find_reason(std::string_view code);
+
+}  // namespace probewise

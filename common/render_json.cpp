@@ -1,0 +1,77 @@
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "render.h"
+
+namespace probewise {
+namespace {
+
+using json = nlohmann::json;
+
+double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
+
+std::string iso8601(std::time_t t) {
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+json http_member(const ProbeResult& r) {
+  if (!r.has_answer()) return nullptr;
+  return {{"status", r.status},
+          {"version", r.http_version},
+          {"reason_phrase", r.reason_phrase},
+          {"effective_url", r.effective_url},
+          {"redirects", r.redirects.size()},
+          {"header_bytes", r.header_bytes},
+          {"body_bytes", r.body_bytes}};
+}
+
+json tls_member(const ProbeResult& r, std::time_t now) {
+  if (!r.certificate || !r.certificate->not_after) return nullptr;
+  const Certificate& c = *r.certificate;
+  return {{"subject", c.subject},
+          {"issuer", c.issuer},
+          {"not_after", iso8601(c.not_after)},
+          {"days_left", static_cast<long>(std::difftime(c.not_after, now) / 86400)}};
+}
+
+}  // namespace
+
+std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, std::time_t now) {
+  const Timings& t = r.timings;
+  json j = {
+      {"state", std::string(state_name(v.state))},
+      {"exit_code", static_cast<int>(v.state)},
+      {"reason", v.reason},
+      {"reasons", v.reasons},
+      {"summary", status_line(r, v)},
+      {"hints", v.hints},
+      {"evidence", v.evidence},
+      {"http", http_member(r)},
+      {"timings_ms",
+       {{"dns", ms(t.dns_us)},
+        {"connect", ms(t.connect_us)},
+        {"tls", ms(t.tls_us)},
+        {"ttfb", ms(t.ttfb_us)},
+        {"transfer", ms(t.transfer_us)},
+        {"total", ms(t.total_us)}}},
+      {"connection",
+       {{"local", r.local_ip.empty() ? json(nullptr) : json(r.local_ip + ":" + std::to_string(r.local_port))},
+        {"peer", r.peer_ip.empty() ? json(nullptr) : json(r.peer_ip + ":" + std::to_string(r.peer_port))},
+        {"new_connections", r.new_connections}}},
+      {"change", nullptr},
+      {"token", nullptr},
+      {"tls", tls_member(r, now)},
+      {"health", nullptr},
+  };
+  if (r.transport != Transport::ok)
+    j["error"] = {{"curl_code", r.curl_code}, {"message", r.error}};
+  // Replace invalid UTF-8 from hostile servers instead of throwing.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace probewise

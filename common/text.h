@@ -1,0 +1,19 @@
+// Small string helpers shared by the parsers.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace probewise {
+
+std::string_view trim(std::string_view s);
+// Splits on sep, trimming each item and dropping empty ones.
+std::vector<std::string_view> split(std::string_view s, char sep);
+std::string to_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool starts_with(std::string_view s, std::string_view prefix);
+// "abcdef" cut to max_chars with "..." as check_curl shows search strings.
+std::string ellipsize(std::string_view s, std::size_t max_chars);
+
+}  // namespace probewise

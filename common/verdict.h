@@ -1,0 +1,40 @@
+// The judgement of one result: a state, the reasons for it, and what the
+// operator should look at. Plain data; renderers turn it into text.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "state.h"
+
+namespace probewise {
+
+// Which first-line shape check_curl used for this kind of outcome.
+enum class Shape {
+  http,             // "HTTP OK: HTTP/1.1 200 OK - ... bytes in ..."
+  transport,        // "HTTP CRITICAL - Invalid HTTP response received ...: cURL returned ..."
+  status_mismatch,  // "HTTP CRITICAL - Invalid HTTP response received ...: <status line>"
+  redirect_abort,   // "HTTP WARNING - maximum redirection depth ..."
+  certificate,      // "OK - Certificate 'CN' will expire on ..." (-C without --continue)
+};
+
+struct Finding {
+  std::string reason;   // a code of SPEC 1.3
+  State state = State::ok;
+  std::string message;  // words for the status line; may be empty
+};
+
+struct Verdict {
+  State state = State::ok;
+  std::string reason = "ok";         // primary: the finding that set the state
+  std::vector<std::string> reasons;  // every non-ok reason, primary first
+  std::vector<Finding> findings;     // in status-line order
+  Shape shape = Shape::http;
+  std::string headline;              // the shape's specific text (see render)
+  std::vector<std::string> hints;
+  std::vector<std::string> evidence;
+  std::optional<long> tls_days_left;
+};
+
+}  // namespace probewise
