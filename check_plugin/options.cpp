@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
 
@@ -188,6 +189,18 @@ Expected<Parsed> run_parser(const std::vector<std::string>& args) {
     }
     if (o.string_key == "verbose") ++p.verbosity;
   }
+  // -v counts; store each other option as given.
+  bool kept = false;
+  auto& opts = parsed.options;
+  opts.erase(std::remove_if(opts.begin(), opts.end(),
+                            [&](const po::option& o) {
+                              if (o.unregistered) return true;
+                              if (o.string_key != "verbose") return false;
+                              bool drop = kept;
+                              kept = true;
+                              return drop;
+                            }),
+             opts.end());
   po::store(parsed, p.vm);
   po::notify(p.vm);
   return p;
@@ -309,7 +322,8 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
   if (has("client-cert")) s.client_cert = get("client-cert");
   if (has("private-key")) s.client_key = get("private-key");
   if (has("certificate")) {
-    auto parts = split(get("certificate"), ',');
+    const std::string days = get("certificate");
+    auto parts = split(days, ',');
     if (parts.empty() || parts.size() > 2) return bad("-C/--certificate", "expected WARN[,CRIT] days");
     CertificateExpectation ce;
     auto w = to_int("-C/--certificate", std::string(parts[0]), 0, 1 << 20);
@@ -399,7 +413,8 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
 
   // Expectations
   if (has("expect")) {
-    for (auto item : split(get("expect"), ',')) pol.expect_status_line.emplace_back(item);
+    const std::string expect = get("expect");
+    for (auto item : split(expect, ',')) pol.expect_status_line.emplace_back(item);
     if (pol.expect_status_line.empty()) return bad("-e/--expect", "empty list");
   }
   if (has("expect-status")) {

@@ -27,7 +27,7 @@ std::string status_line(const ProbeResult& r, const Verdict& v) {
   }
   std::string msg = joined_messages(v);
   char tail[128];
-  std::snprintf(tail, sizeof tail, " - %llu bytes in %.3f second response time ",
+  std::snprintf(tail, sizeof tail, " - %llu bytes in %.3f second response time",
                 static_cast<unsigned long long>(r.header_bytes + r.body_bytes),
                 static_cast<double>(r.timings.total_us) / 1e6);
   return "HTTP " + state + ": " + r.http_version + " " + std::to_string(r.status) + " " +
@@ -43,11 +43,12 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
     out += "**** HEADER ****\n" + r.header_block + "\n**** CONTENT ****\n" + r.body + "\n";
 
   std::string line = status_line(r, v);
-  if (v.shape == Shape::http) line += "|" + format_perfdata(check_perfdata(r, p, o.extended_perfdata));
+  if (v.shape == Shape::http) line += " |" + format_perfdata(check_perfdata(r, p, o.extended_perfdata));
   out += line + "\n";
   if (o.show_body && r.has_answer()) out += r.body + "\n";
 
-  if (v.state != State::ok) {
+  // check_curl's certificate-only answer is exactly one line; so is ours.
+  if (v.state != State::ok && v.shape != Shape::certificate) {
     const ReasonInfo* info = find_reason(v.reason);
     out += "Reason: " + v.reason + (info ? " (" + std::string(info->label) + ")" : "") + "\n";
     if (v.reasons.size() > 1) {
