@@ -60,7 +60,8 @@ class Env:
 def _start_server(name, tls=None):
     port_file = os.path.join(Env.tmp, name + ".port")
     log = open(os.path.join(Env.tmp, name + ".log"), "wb")
-    cmd = [sys.executable, os.path.join(SERVERS_DIR, "testserver.py"), "--port-file", port_file]
+    cmd = [sys.executable, os.path.join(SERVERS_DIR, "testserver.py"), "--port-file", port_file,
+           "--exit-with-parent"]
     if tls:
         cmd += ["--tls", os.path.join(Env.certs, tls + ".pem"), os.path.join(Env.certs, tls + ".key")]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log)

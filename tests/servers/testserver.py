@@ -385,6 +385,8 @@ def main():
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when the process that started this one goes away")
     args = parser.parse_args()
 
     context = None
@@ -400,8 +402,10 @@ def main():
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2})
     thread.start()
     write_port_file(args.port_file, server.server_address[1])
-    while not stop_requested.wait(1.0):
-        pass
+    parent = os.getppid()
+    while not stop_requested.wait(0.5):
+        if args.exit_with_parent and os.getppid() != parent:
+            break  # the test runner died without stopping us
     STOP.set()
     server.shutdown()
     thread.join()
