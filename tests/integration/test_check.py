@@ -744,6 +744,25 @@ class ArgumentTest(CheckTestCase):
 # --- probewise-only features -------------------------------------------------
 
 @probewise_only
+class QuietStderrTest(CheckTestCase):
+    # A plugin's output is stdout; monitoring systems drop or mangle stderr.
+
+    def test_nothing_on_stderr(self):
+        cases = [
+            self.http("/"),
+            self.http("/statuscode/500"),
+            self.http("/timeout") + ["-t", "1"],
+            ["-I", "127.0.0.1", "-p", str(Env.refused_port)],
+            self.http("/") + ["-w", "5:1"],
+            self.http("/") + ["--bogus-option"],
+            self.https("/", "https_expired") + ["-C", "30"],
+        ]
+        for args in cases:
+            with self.subTest(args=args):
+                result = self.run_check(args)
+                self.assertEqual(result.err, "", str(result))
+
+@probewise_only
 class ExpectStatusTest(CheckTestCase):
 
     def test_expect_status(self):

@@ -70,7 +70,7 @@ Certificate cert_expiring_at(std::time_t t) {
 TEST(Certificate, CheckCurlWording) {
   long days = 0;
   CertificateExpectation e{14, 7, false};
-  auto f = certificate_finding(cert_expiring_at(1922126531), e, 1795824000, days);  // 2030-11-28 21:02:11
+  auto f = certificate_finding(cert_expiring_at(1922130131), e, 1795824000, days);  // 2030-11-28 21:02:11
   EXPECT_EQ(f.state, State::ok);
   EXPECT_EQ(f.message, "Certificate 'Monitoring Plugins' will expire on Thu Nov 28 21:02:11 2030 +0000.");
   EXPECT_EQ(days, 1461);
@@ -97,7 +97,7 @@ TEST(Certificate, OnlyModeUsesTheCertificateLine) {
   Verdict v = classify(r, p, kNow);
   EXPECT_EQ(v.shape, Shape::certificate);
   EXPECT_EQ(status_line(r, v), "OK - Certificate 'Monitoring Plugins' will expire on " +
-                                   std::string("Sun Mar  8 00:00:00 2027 +0000."));
+                                   std::string("Mon Mar  8 00:00:00 2027 +0000."));
 }
 
 TEST(Classify, WorstFindingIsPrimaryAndAllAreListed) {

@@ -15,8 +15,8 @@ TEST(Perfdata, FloatAndIntegerForms) {
 }
 
 TEST(Perfdata, QuotesLabelsWithSpacesOrEquals) {
-  EXPECT_EQ(format_perfdata(PerfValue{"a b", 1, "", {}, {}, {}, {}, true}), "'a b'=1;;");
-  EXPECT_EQ(format_perfdata(PerfValue{"a=b", 1, "", {}, {}, {}, {}, true}), "'a=b'=1;;");
+  EXPECT_EQ(format_perfdata(PerfValue{"a b", 1, "", {}, {}, {}, {}, true}), "'a b'=1;;;");
+  EXPECT_EQ(format_perfdata(PerfValue{"a=b", 1, "", {}, {}, {}, {}, true}), "'a=b'=1;;;");
 }
 
 TEST(Perfdata, CheckLabelsAndThresholds) {

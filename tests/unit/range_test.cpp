@@ -12,6 +12,8 @@ struct RangeCase {
   bool alerts;
 };
 
+void PrintTo(const RangeCase& c, std::ostream* os) { *os << c.range << " @ " << c.value; }
+
 class RangeAlerts : public ::testing::TestWithParam<RangeCase> {};
 
 TEST_P(RangeAlerts, MatchesGuidelineTable) {
@@ -35,7 +37,9 @@ TEST(Range, RejectsMalformedWithTheInputInTheMessage) {
   for (const char* bad : {"", "abc", "10:5", "1:2:3", "@", "~", "1e999", "5:x"}) {
     auto r = parse_range(bad);
     EXPECT_FALSE(r.ok()) << bad;
-    if (!r.ok()) EXPECT_NE(r.error().find(bad), std::string::npos) << r.error();
+    if (!r.ok()) {
+      EXPECT_NE(r.error().find(bad), std::string::npos) << r.error();
+    }
   }
 }
 
