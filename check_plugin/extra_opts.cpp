@@ -9,9 +9,8 @@ namespace probewise {
 namespace {
 
 constexpr std::array<const char*, 7> kDefaultFiles{
-    "/etc/nagios/plugins.ini",          "/usr/local/nagios/etc/plugins.ini",
-    "/usr/local/etc/nagios/plugins.ini", "/etc/opt/nagios/plugins.ini",
-    "/etc/nagios-plugins.ini",          "/usr/local/etc/nagios-plugins.ini",
+    "/etc/nagios/plugins.ini",     "/usr/local/nagios/etc/plugins.ini", "/usr/local/etc/nagios/plugins.ini",
+    "/etc/opt/nagios/plugins.ini", "/etc/nagios-plugins.ini",           "/usr/local/etc/nagios-plugins.ini",
     "/etc/opt/nagios-plugins.ini"};
 
 Expected<std::vector<std::string>> read_section(const std::string& file, const std::string& section) {

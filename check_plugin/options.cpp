@@ -23,72 +23,79 @@ using Strings = std::vector<std::string>;
 po::options_description describe() {
   po::options_description d("Options");
   auto str = [] { return po::value<std::string>(); };
-  d.add_options()
-      ("help,h", "Print detailed help and exit (state UNKNOWN, as the guidelines say)")
-      ("version,V", "Print the version, with the libcurl line, and exit")
-      ("verbose,v", "Trace the request and response on stdout (-vv headers and body, -vvv libcurl); "
-                    "credentials are shown as [redacted]")
-      ("extra-opts", po::value<std::string>()->implicit_value(""),
-       "Read options from an ini file: --extra-opts=[section][@file]")
-      ("hostname,H", str(), "Host name for the Host header and SNI; append :PORT to put a port in the header")
-      ("IP-address,I", str(), "Address to connect to, leaving the Host header as it is")
-      ("port,p", po::value<int>(), "Port (default: 80, or 443 with -S)")
-      ("use-ipv4,4", "Use IPv4 only")
-      ("use-ipv6,6", "Use IPv6 only")
-      ("url,u", str(), "Path to request (default: /); a full URL sends the request through -H/-I:-p as a proxy")
-      ("ssl,S", po::value<std::string>()->implicit_value(""),
-       "Connect with TLS; VERSION (1, 1.1, 1.2, 1.3) pins the version, VERSION+ sets the minimum")
-      ("sni", "Send SNI (always on with libcurl; accepted for compatibility)")
-      ("certificate,C", str(), "Days the certificate must still be valid: WARN[,CRIT]; checks only the "
-                               "certificate unless --continue-after-certificate")
-      ("continue-after-certificate", "With -C, also run the HTTP checks")
-      ("client-cert,J", str(), "Client certificate file (PEM)")
-      ("private-key,K", str(), "Private key of the client certificate (PEM)")
-      ("ca-cert", str(), "CA certificate file to verify the peer against")
-      ("verify-cert,D", "Verify the peer's certificate and host name")
-      ("expect,e", str(), "Comma-separated strings, one of which must be in the status line "
-                          "(skips all other status logic)")
-      ("expect-status", str(), "Status codes that count as OK: codes, ranges and classes, e.g. 200-299,401 or 2xx,304")
-      ("status-state", str(), "Per-status verdicts, e.g. 401=critical,403=ok,4xx=critical,503=warning")
-      ("header-string,d", str(), "String to expect in the response headers")
-      ("string,s", str(), "String to expect in the body")
-      ("regex,r", str(), "Extended regular expression to expect in the body")
-      ("ereg", str(), "Same as --regex")
-      ("eregi,R", str(), "Case-insensitive regular expression to expect in the body")
-      ("linespan,l", "Let the regular expression span lines (give it before -r/-R)")
-      ("invert-regex", "Return the --state-regex state if the expression is found, OK if not")
-      ("state-regex", str(), "State for a regular expression mismatch: critical (default) or warning")
-      ("authorization,a", str(), "user:password for Basic authentication")
-      ("proxy-authorization,b", str(), "user:password for the proxy")
-      ("proxy,x", str(), "Proxy as scheme://host:port (http, https, socks4, socks4a, socks5, socks5h); "
-                         "overrides http_proxy/https_proxy")
-      ("noproxy", str(), "Comma-separated hosts, domains, addresses and CIDR blocks that bypass the proxy; * for all")
-      ("useragent,A", str(), "User-Agent to send")
-      ("header,k", po::value<Strings>()->composing(), "Extra request header, may be repeated")
-      ("post,P", str(), "Request body (makes the method POST unless -j says otherwise)")
-      ("method,j", str(), "HTTP method, e.g. HEAD, OPTIONS, PUT, DELETE")
-      ("no-body,N", "Do not wait for the body: stop after the headers")
-      ("max-age,M", str(), "Warn if the document is older than SECONDS (or Nm, Nh, Nd)")
-      ("content-type,T", str(), "Content-Type of the request body")
-      ("pagesize,m", str(), "Page size in bytes: MIN[:MAX]")
-      ("extended-perfdata,E", "Add time_connect, time_ssl, time_headers, time_firstbyte, time_transfer perfdata")
-      ("show-body,B", "Print the body below the status line")
-      ("link,L", "Wrap output in an HTML link (obsolete; accepted and ignored)")
-      ("nohtml,n", "No HTML in the output (always so; accepted for compatibility)")
-      ("onredirect,f", str(), "On a redirect: ok|warning|critical|unknown report it with that state; "
-                              "follow|sticky|stickyport follow it (sticky keeps the address, stickyport "
-                              "also the port); curl lets libcurl follow")
-      ("max-redirs", po::value<int>(), "Maximum redirects to follow (default: 15)")
-      ("http-version", str(), "HTTP version: 1.0, 1.1, 2, 2.0 or 3")
-      ("enable-automatic-decompression", "Ask for and decode compressed bodies")
-      ("haproxy-protocol", "Send a HAProxy PROXY protocol v1 header")
-      ("cookie-jar", str(), "Keep cookies in FILE (an empty name turns on cookies without a file)")
-      ("warning,w", str(), "Response time range (seconds) for WARNING")
-      ("critical,c", str(), "Response time range (seconds) for CRITICAL")
-      ("timeout,t", str(), "Seconds before the check gives up (default: 10); N:STATE also sets the timeout state")
-      ("connect-timeout", po::value<double>(), "Seconds allowed for connecting (default: the whole timeout)")
-      ("timeout-result", str(), "State on a timeout: ok|warning|critical|unknown (default: critical)")
-      ("output-format", str(), "nagios (default) or json: one JSON object on stdout, same exit code");
+  d.add_options()("help,h", "Print detailed help and exit (state UNKNOWN, as the guidelines say)")(
+      "version,V", "Print the version, with the libcurl line, and exit")(
+      "verbose,v",
+      "Trace the request and response on stdout (-vv headers and body, -vvv libcurl); "
+      "credentials are shown as [redacted]")("extra-opts", po::value<std::string>()->implicit_value(""),
+                                             "Read options from an ini file: --extra-opts=[section][@file]")(
+      "hostname,H", str(), "Host name for the Host header and SNI; append :PORT to put a port in the header")(
+      "IP-address,I", str(), "Address to connect to, leaving the Host header as it is")(
+      "port,p", po::value<int>(), "Port (default: 80, or 443 with -S)")("use-ipv4,4", "Use IPv4 only")(
+      "use-ipv6,6", "Use IPv6 only")(
+      "url,u", str(),
+      "Path to request (default: /); a full URL sends the request through -H/-I:-p as a proxy")(
+      "ssl,S", po::value<std::string>()->implicit_value(""),
+      "Connect with TLS; VERSION (1, 1.1, 1.2, 1.3) pins the version, VERSION+ sets the minimum")(
+      "sni", "Send SNI (always on with libcurl; accepted for compatibility)")(
+      "certificate,C", str(),
+      "Days the certificate must still be valid: WARN[,CRIT]; checks only the "
+      "certificate unless --continue-after-certificate")("continue-after-certificate",
+                                                         "With -C, also run the HTTP checks")(
+      "client-cert,J", str(), "Client certificate file (PEM)")("private-key,K", str(),
+                                                               "Private key of the client certificate (PEM)")(
+      "ca-cert", str(), "CA certificate file to verify the peer against")(
+      "verify-cert,D", "Verify the peer's certificate and host name")(
+      "expect,e", str(),
+      "Comma-separated strings, one of which must be in the status line "
+      "(skips all other status logic)")(
+      "expect-status", str(),
+      "Status codes that count as OK: codes, ranges and classes, e.g. 200-299,401 or 2xx,304")(
+      "status-state", str(), "Per-status verdicts, e.g. 401=critical,403=ok,4xx=critical,503=warning")(
+      "header-string,d", str(), "String to expect in the response headers")(
+      "string,s", str(), "String to expect in the body")("regex,r", str(),
+                                                         "Extended regular expression to expect in the body")(
+      "ereg", str(), "Same as --regex")("eregi,R", str(),
+                                        "Case-insensitive regular expression to expect in the body")(
+      "linespan,l", "Let the regular expression span lines (give it before -r/-R)")(
+      "invert-regex", "Return the --state-regex state if the expression is found, OK if not")(
+      "state-regex", str(), "State for a regular expression mismatch: critical (default) or warning")(
+      "authorization,a", str(), "user:password for Basic authentication")("proxy-authorization,b", str(),
+                                                                          "user:password for the proxy")(
+      "proxy,x", str(),
+      "Proxy as scheme://host:port (http, https, socks4, socks4a, socks5, socks5h); "
+      "overrides http_proxy/https_proxy")(
+      "noproxy", str(),
+      "Comma-separated hosts, domains, addresses and CIDR blocks that bypass the proxy; * for all")(
+      "useragent,A", str(), "User-Agent to send")("header,k", po::value<Strings>()->composing(),
+                                                  "Extra request header, may be repeated")(
+      "post,P", str(), "Request body (makes the method POST unless -j says otherwise)")(
+      "method,j", str(), "HTTP method, e.g. HEAD, OPTIONS, PUT, DELETE")(
+      "no-body,N", "Do not wait for the body: stop after the headers")(
+      "max-age,M", str(), "Warn if the document is older than SECONDS (or Nm, Nh, Nd)")(
+      "content-type,T", str(), "Content-Type of the request body")("pagesize,m", str(),
+                                                                   "Page size in bytes: MIN[:MAX]")(
+      "extended-perfdata,E",
+      "Add time_connect, time_ssl, time_headers, time_firstbyte, time_transfer perfdata")(
+      "show-body,B", "Print the body below the status line")(
+      "link,L", "Wrap output in an HTML link (obsolete; accepted and ignored)")(
+      "nohtml,n", "No HTML in the output (always so; accepted for compatibility)")(
+      "onredirect,f", str(),
+      "On a redirect: ok|warning|critical|unknown report it with that state; "
+      "follow|sticky|stickyport follow it (sticky keeps the address, stickyport "
+      "also the port); curl lets libcurl follow")("max-redirs", po::value<int>(),
+                                                  "Maximum redirects to follow (default: 15)")(
+      "http-version", str(), "HTTP version: 1.0, 1.1, 2, 2.0 or 3")("enable-automatic-decompression",
+                                                                    "Ask for and decode compressed bodies")(
+      "haproxy-protocol", "Send a HAProxy PROXY protocol v1 header")(
+      "cookie-jar", str(), "Keep cookies in FILE (an empty name turns on cookies without a file)")(
+      "warning,w", str(), "Response time range (seconds) for WARNING")(
+      "critical,c", str(), "Response time range (seconds) for CRITICAL")(
+      "timeout,t", str(),
+      "Seconds before the check gives up (default: 10); N:STATE also sets the timeout state")(
+      "connect-timeout", po::value<double>(), "Seconds allowed for connecting (default: the whole timeout)")(
+      "timeout-result", str(), "State on a timeout: ok|warning|critical|unknown (default: critical)")(
+      "output-format", str(), "nagios (default) or json: one JSON object on stdout, same exit code");
   return d;
 }
 
@@ -118,8 +125,10 @@ Expected<long long> parse_age(const std::string& text) {
       case 's': unit = 1; break;
       default: unit = 0;
     }
-    if (unit) digits = text.substr(0, text.size() - 1);
-    else unit = 1;
+    if (unit)
+      digits = text.substr(0, text.size() - 1);
+    else
+      unit = 1;
   }
   auto n = to_int("-M/--max-age", digits, 0, 1 << 30);
   if (!n) return Error{n.error()};
@@ -185,7 +194,8 @@ Expected<Parsed> run_parser(const std::vector<std::string>& args) {
         p.positional.insert(p.positional.end(), o.original_tokens.begin(), o.original_tokens.end());
         continue;
       }
-      return Error{"unknown option '" + (o.original_tokens.empty() ? o.string_key : o.original_tokens[0]) + "'"};
+      return Error{"unknown option '" + (o.original_tokens.empty() ? o.string_key : o.original_tokens[0]) +
+                   "'"};
     }
     if (o.string_key == "verbose") ++p.verbosity;
   }
@@ -275,20 +285,28 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
   std::string address = has("IP-address") ? get("IP-address") : "";
   if (!address.empty() && address.front() == '[' && address.back() == ']')
     address = address.substr(1, address.size() - 2);
-  if (vhost.host.empty() && address.empty()) return Error{"you must specify a host name (-H) or an address (-I)"};
+  if (vhost.host.empty() && address.empty())
+    return Error{"you must specify a host name (-H) or an address (-I)"};
 
   bool ssl = has("ssl") || has("certificate");
   if (has("ssl")) {
     std::string v = get("ssl");
     s.tls_exact = !v.empty() && v.back() != '+';
     if (!v.empty() && v.back() == '+') v.pop_back();
-    if (v.empty()) s.tls_min = TlsVersion::any, s.tls_exact = false;
-    else if (v == "1" || v == "1.0") s.tls_min = TlsVersion::v1_0;
-    else if (v == "1.1") s.tls_min = TlsVersion::v1_1;
-    else if (v == "1.2") s.tls_min = TlsVersion::v1_2;
-    else if (v == "1.3") s.tls_min = TlsVersion::v1_3;
-    else if (v == "2" || v == "3") return bad("-S/--ssl", "SSLv" + v + " is not supported by libcurl");
-    else return bad("-S/--ssl", "'" + get("ssl") + "' (expected 1, 1.1, 1.2 or 1.3, optionally with +)");
+    if (v.empty())
+      s.tls_min = TlsVersion::any, s.tls_exact = false;
+    else if (v == "1" || v == "1.0")
+      s.tls_min = TlsVersion::v1_0;
+    else if (v == "1.1")
+      s.tls_min = TlsVersion::v1_1;
+    else if (v == "1.2")
+      s.tls_min = TlsVersion::v1_2;
+    else if (v == "1.3")
+      s.tls_min = TlsVersion::v1_3;
+    else if (v == "2" || v == "3")
+      return bad("-S/--ssl", "SSLv" + v + " is not supported by libcurl");
+    else
+      return bad("-S/--ssl", "'" + get("ssl") + "' (expected 1, 1.1, 1.2 or 1.3, optionally with +)");
   }
   int port = ssl ? 443 : 80;
   if (has("port")) {
@@ -349,7 +367,8 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
   if (has("no-body")) s.no_body = true;
   if (has("header")) s.headers = vm["header"].as<Strings>();
   s.user_agent = has("useragent") ? get("useragent")
-                                  : "check_probewise/v" PROBEWISE_VERSION " (probewise; monitoring-plugins compatible)";
+                                  : "check_probewise/v" PROBEWISE_VERSION
+                                    " (probewise; monitoring-plugins compatible)";
   if (has("authorization")) s.basic_auth = get("authorization");
   if (has("proxy-authorization")) s.proxy_auth = get("proxy-authorization");
   if (has("proxy")) s.proxy = get("proxy");
@@ -362,22 +381,34 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
   }
   if (has("http-version")) {
     std::string v = get("http-version");
-    if (v == "1.0") s.http_version = HttpVersion::v1_0;
-    else if (v == "1.1") s.http_version = HttpVersion::v1_1;
-    else if (v == "2" || v == "2.0") s.http_version = ssl ? HttpVersion::v2_tls : HttpVersion::v2;
-    else if (v == "3") s.http_version = HttpVersion::v3;
-    else return bad("--http-version", "'" + v + "' (expected 1.0, 1.1, 2, 2.0 or 3)");
+    if (v == "1.0")
+      s.http_version = HttpVersion::v1_0;
+    else if (v == "1.1")
+      s.http_version = HttpVersion::v1_1;
+    else if (v == "2" || v == "2.0")
+      s.http_version = ssl ? HttpVersion::v2_tls : HttpVersion::v2;
+    else if (v == "3")
+      s.http_version = HttpVersion::v3;
+    else
+      return bad("--http-version", "'" + v + "' (expected 1.0, 1.1, 2, 2.0 or 3)");
   }
 
   // Redirects
   if (has("onredirect")) {
     std::string v = to_lower(get("onredirect"));
-    if (v == "follow") s.redirects = RedirectMode::follow;
-    else if (v == "sticky") s.redirects = RedirectMode::sticky;
-    else if (v == "stickyport") s.redirects = RedirectMode::stickyport;
-    else if (v == "curl") s.redirects = RedirectMode::curl;
-    else if (auto st = parse_state(v)) pol.redirect_state = *st;
-    else return bad("-f/--onredirect", "'" + v + "' (expected ok, warning, critical, unknown, follow, sticky, stickyport or curl)");
+    if (v == "follow")
+      s.redirects = RedirectMode::follow;
+    else if (v == "sticky")
+      s.redirects = RedirectMode::sticky;
+    else if (v == "stickyport")
+      s.redirects = RedirectMode::stickyport;
+    else if (v == "curl")
+      s.redirects = RedirectMode::curl;
+    else if (auto st = parse_state(v))
+      pol.redirect_state = *st;
+    else
+      return bad("-f/--onredirect",
+                 "'" + v + "' (expected ok, warning, critical, unknown, follow, sticky, stickyport or curl)");
   }
   if (has("max-redirs")) {
     s.max_redirects = vm["max-redirs"].as<int>();
@@ -400,7 +431,9 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
   }
   if (has("timeout-result")) {
     auto st = parse_state(get("timeout-result"));
-    if (!st) return bad("--timeout-result", "'" + get("timeout-result") + "' (expected ok, warning, critical or unknown)");
+    if (!st)
+      return bad("--timeout-result",
+                 "'" + get("timeout-result") + "' (expected ok, warning, critical or unknown)");
     pol.timeout_state = *st;
   }
   s.timeout_ms = c.timeout_seconds * 1000L;
@@ -485,9 +518,12 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
   }
   if (has("output-format")) {
     std::string f = to_lower(get("output-format"));
-    if (f == "nagios") c.format = OutputFormat::nagios;
-    else if (f == "json") c.format = OutputFormat::json;
-    else return bad("--output-format", "'" + f + "' (expected nagios or json)");
+    if (f == "nagios")
+      c.format = OutputFormat::nagios;
+    else if (f == "json")
+      c.format = OutputFormat::json;
+    else
+      return bad("--output-format", "'" + f + "' (expected nagios or json)");
   }
   return c;
 }

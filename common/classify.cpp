@@ -119,8 +119,8 @@ class Judge {
       v_.headline = "redirection creates an infinite loop - " + where;
     } else {
       add("http.redirect", State::warning, "maximum redirection depth exceeded");
-      v_.headline = "maximum redirection depth " + std::to_string(r_.redirects.size()) +
-                    " exceeded - " + where;
+      v_.headline =
+          "maximum redirection depth " + std::to_string(r_.redirects.size()) + " exceeded - " + where;
     }
   }
 
@@ -280,8 +280,8 @@ class Judge {
   void gather_evidence() {
     auto& e = v_.evidence;
     if (!r_.peer_ip.empty())
-      e.push_back("connected to " + r_.peer_ip + ":" + std::to_string(r_.peer_port) + " from " +
-                  r_.local_ip + ":" + std::to_string(r_.local_port));
+      e.push_back("connected to " + r_.peer_ip + ":" + std::to_string(r_.peer_port) + " from " + r_.local_ip +
+                  ":" + std::to_string(r_.local_port));
     if (r_.transport != Transport::ok)
       e.push_back("libcurl error " + std::to_string(r_.curl_code) + ": " + r_.error);
     if (!r_.status_line.empty()) e.push_back("status line: " + r_.status_line);
@@ -289,8 +289,8 @@ class Judge {
       e.push_back("redirects followed: " + std::to_string(r_.redirects.size()) + ", ending at " +
                   r_.effective_url);
     if (r_.certificate && r_.certificate->not_after)
-      e.push_back("certificate '" + r_.certificate->common_name + "' issued by '" +
-                  r_.certificate->issuer + "' expires " + gmt_stamp(r_.certificate->not_after));
+      e.push_back("certificate '" + r_.certificate->common_name + "' issued by '" + r_.certificate->issuer +
+                  "' expires " + gmt_stamp(r_.certificate->not_after));
   }
 
   const ProbeResult& r_;
@@ -301,8 +301,8 @@ class Judge {
 
 }  // namespace
 
-Finding certificate_finding(const Certificate& cert, const CertificateExpectation& expect,
-                            std::time_t now, long& days_left) {
+Finding certificate_finding(const Certificate& cert, const CertificateExpectation& expect, std::time_t now,
+                            long& days_left) {
   const std::string cn = cert.common_name.empty() ? "Unknown CN" : cert.common_name;
   const std::string stamp = gmt_stamp(cert.not_after);
   const double time_left = std::difftime(cert.not_after, now);
@@ -319,12 +319,11 @@ Finding certificate_finding(const Certificate& cert, const CertificateExpectatio
     bool hours = time_left >= 3600;
     long left = static_cast<long>(hours ? time_left / 3600 : time_left / 60);
     return {"tls.expiring", s,
-            "Certificate '" + cn + "' expires in " + std::to_string(left) +
-                (hours ? " hours" : " minutes") + " (" + stamp + ")"};
+            "Certificate '" + cn + "' expires in " + std::to_string(left) + (hours ? " hours" : " minutes") +
+                " (" + stamp + ")"};
   }
   if (time_left <= 0)
-    return {"tls.expired", State::critical,
-            "Certificate '" + cn + "' expired on " + stamp + "."};
+    return {"tls.expired", State::critical, "Certificate '" + cn + "' expired on " + stamp + "."};
   return {"ok", State::ok, "Certificate '" + cn + "' will expire on " + stamp + "."};
 }
 

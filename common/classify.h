@@ -14,7 +14,7 @@ namespace probewise {
 Verdict classify(const ProbeResult& result, const Policy& policy, std::time_t now);
 
 // check_curl's certificate line: "Certificate 'CN' will expire on <date>." etc.
-Finding certificate_finding(const Certificate& cert, const CertificateExpectation& expect,
-                            std::time_t now, long& days_left);
+Finding certificate_finding(const Certificate& cert, const CertificateExpectation& expect, std::time_t now,
+                            long& days_left);
 
 }  // namespace probewise

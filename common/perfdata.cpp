@@ -14,7 +14,9 @@ std::string number(double v, bool integer) {
   return buf;
 }
 
-double seconds(std::int64_t us) { return static_cast<double>(us) / 1e6; }
+double seconds(std::int64_t us) {
+  return static_cast<double>(us) / 1e6;
+}
 
 }  // namespace
 

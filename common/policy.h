@@ -14,9 +14,9 @@ namespace probewise {
 
 struct RegexExpectation {
   std::string pattern;
-  bool icase = false;      // -R
-  bool linespan = false;   // -l: '.' and anchors span newlines
-  bool invert = false;     // --invert-regex
+  bool icase = false;             // -R
+  bool linespan = false;          // -l: '.' and anchors span newlines
+  bool invert = false;            // --invert-regex
   State state = State::critical;  // --state-regex
 };
 
@@ -36,12 +36,12 @@ struct Policy {
   std::optional<RegexExpectation> regex;        // -r/-R
   std::optional<long long> min_size;            // -m MIN[:MAX]
   std::optional<long long> max_size;
-  std::optional<long long> max_age_seconds;     // -M
-  Thresholds time;                              // -w/-c, seconds
+  std::optional<long long> max_age_seconds;           // -M
+  Thresholds time;                                    // -w/-c, seconds
   std::optional<CertificateExpectation> certificate;  // -C
-  State timeout_state = State::critical;        // --timeout-result
-  double timeout_seconds = 10;                  // perfdata max
-  std::string display_url;                      // "http://host:port/path" for messages
+  State timeout_state = State::critical;              // --timeout-result
+  double timeout_seconds = 10;                        // perfdata max
+  std::string display_url;                            // "http://host:port/path" for messages
 };
 
 }  // namespace probewise

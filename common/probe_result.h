@@ -50,26 +50,26 @@ enum class RedirectProblem { none, loop, too_many };
 
 struct ProbeResult {
   Transport transport = Transport::ok;
-  int curl_code = 0;          // CURLcode, 0 when fine
-  std::string error;          // libcurl's message when transport != ok
+  int curl_code = 0;  // CURLcode, 0 when fine
+  std::string error;  // libcurl's message when transport != ok
 
   int status = 0;             // 0 when no HTTP answer
   std::string http_version;   // "HTTP/1.1", "HTTP/2"
   std::string reason_phrase;  // "Unauthorized"
   std::string status_line;    // "HTTP/1.1 401 Unauthorized"
   HeaderMap headers;
-  std::string header_block;   // raw headers of the final answer (check_curl's -d searches it)
-  std::string body;           // up to RequestSpec::max_body_bytes
+  std::string header_block;        // raw headers of the final answer (check_curl's -d searches it)
+  std::string body;                // up to RequestSpec::max_body_bytes
   std::uint64_t body_bytes = 0;    // every body byte received
   std::uint64_t header_bytes = 0;  // header bytes of the final answer
   bool body_truncated = false;
 
-  std::string url;            // what was asked first
-  std::string effective_url;  // the final URL after redirects
-  int port = 0;               // the port of the first request's connection
+  std::string url;                     // what was asked first
+  std::string effective_url;           // the final URL after redirects
+  int port = 0;                        // the port of the first request's connection
   std::vector<std::string> redirects;  // each Location followed, in order
   RedirectProblem redirect_problem = RedirectProblem::none;
-  long new_connections = 0;   // CURLINFO_NUM_CONNECTS summed over hops
+  long new_connections = 0;  // CURLINFO_NUM_CONNECTS summed over hops
 
   std::string local_ip;
   int local_port = 0;

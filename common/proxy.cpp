@@ -62,24 +62,23 @@ EnvLookup process_environment() {
   };
 }
 
-ProxyChoice choose_proxy(bool https, const std::string& explicit_proxy,
-                         const std::string& explicit_noproxy, bool from_env,
-                         const EnvLookup& env) {
+ProxyChoice choose_proxy(bool https, const std::string& explicit_proxy, const std::string& explicit_noproxy,
+                         bool from_env, const EnvLookup& env) {
   ProxyChoice c;
   if (from_env) {
     const char* lower = https ? "https_proxy" : "http_proxy";
     const char* upper = https ? "HTTPS_PROXY" : "HTTP_PROXY";
     if (auto v = non_empty(env, lower)) {
       c.proxy = *v;
-      if (env(upper)) c.notes.push_back(std::string("ignoring environment variable '") + upper +
-                                        "' as '" + lower + "' is set");
+      if (env(upper))
+        c.notes.push_back(std::string("ignoring environment variable '") + upper + "' as '" + lower +
+                          "' is set");
     } else if (auto u = non_empty(env, upper)) {
       c.proxy = *u;
     }
     if (auto v = non_empty(env, "no_proxy")) {
       c.noproxy = *v;
-      if (env("NO_PROXY"))
-        c.notes.push_back("ignoring environment variable 'NO_PROXY' as 'no_proxy' is set");
+      if (env("NO_PROXY")) c.notes.push_back("ignoring environment variable 'NO_PROXY' as 'no_proxy' is set");
     } else if (auto u = non_empty(env, "NO_PROXY")) {
       c.noproxy = *u;
     }
@@ -90,8 +89,7 @@ ProxyChoice choose_proxy(bool https, const std::string& explicit_proxy,
 }
 
 bool noproxy_matches(std::string_view host, std::string_view noproxy) {
-  if (!host.empty() && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
+  if (!host.empty() && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   std::vector<unsigned char> addr;
   bool host_is_ip = parse_ip(host, addr);
   for (auto item : split(noproxy, ',')) {

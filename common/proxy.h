@@ -14,14 +14,13 @@ using EnvLookup = std::function<std::optional<std::string>(const char*)>;
 EnvLookup process_environment();
 
 struct ProxyChoice {
-  std::string proxy;    // "" = none
-  std::string noproxy;  // "" = none
+  std::string proxy;               // "" = none
+  std::string noproxy;             // "" = none
   std::vector<std::string> notes;  // e.g. "ignoring HTTP_PROXY as http_proxy is set"
 };
 
-ProxyChoice choose_proxy(bool https, const std::string& explicit_proxy,
-                         const std::string& explicit_noproxy, bool from_env,
-                         const EnvLookup& env);
+ProxyChoice choose_proxy(bool https, const std::string& explicit_proxy, const std::string& explicit_noproxy,
+                         bool from_env, const EnvLookup& env);
 
 // True when host is covered by a CURLOPT_NOPROXY list: "*", a host or domain
 // suffix, an IP address, or an IPv4/IPv6 CIDR block. Invalid items never match.

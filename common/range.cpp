@@ -27,9 +27,7 @@ bool Range::alerts(double value) const {
 Expected<Range> parse_range(std::string_view text) {
   Range r;
   r.text = std::string(text);
-  auto bad = [&](const char* why) {
-    return Error{"invalid range '" + std::string(text) + "': " + why};
-  };
+  auto bad = [&](const char* why) { return Error{"invalid range '" + std::string(text) + "': " + why}; };
   std::string_view s = text;
   if (!s.empty() && s.front() == '@') {
     r.inside = true;
@@ -63,8 +61,7 @@ Expected<Range> parse_range(std::string_view text) {
       r.end = *v;
     }
   }
-  if (!r.start_infinite && !r.end_infinite && r.start > r.end)
-    return bad("start is greater than end");
+  if (!r.start_infinite && !r.end_infinite && r.start > r.end) return bad("start is greater than end");
   return r;
 }
 

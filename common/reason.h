@@ -9,8 +9,8 @@
 namespace probewise {
 
 struct ReasonInfo {
-  std::string_view code;   // e.g. "net.refused"
-  std::string_view label;  // words for the status line, e.g. "connection refused"
+  std::string_view code;                // e.g. "net.refused"
+  std::string_view label;               // words for the status line, e.g. "connection refused"
   std::vector<std::string_view> hints;  // most likely first
 };
 

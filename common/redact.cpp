@@ -7,10 +7,10 @@
 namespace probewise {
 namespace {
 
-constexpr std::array<std::string_view, 4> kExactNames{
-    "authorization", "proxy-authorization", "cookie", "set-cookie"};
-constexpr std::array<std::string_view, 7> kNameParts{
-    "token", "secret", "password", "passwd", "api-key", "apikey", "auth"};
+constexpr std::array<std::string_view, 4> kExactNames{"authorization", "proxy-authorization", "cookie",
+                                                      "set-cookie"};
+constexpr std::array<std::string_view, 7> kNameParts{"token",   "secret", "password", "passwd",
+                                                     "api-key", "apikey", "auth"};
 
 }  // namespace
 
@@ -25,8 +25,7 @@ bool is_secret_header(std::string_view name) {
 
 std::string redact_header_line(std::string_view line) {
   auto colon = line.find(':');
-  if (colon == std::string_view::npos || !is_secret_header(line.substr(0, colon)))
-    return std::string(line);
+  if (colon == std::string_view::npos || !is_secret_header(line.substr(0, colon))) return std::string(line);
   return std::string(line.substr(0, colon)) + ": [redacted]";
 }
 

@@ -21,8 +21,7 @@ struct RenderOptions {
 std::string status_line(const ProbeResult& r, const Verdict& v);
 
 // Trace (with -v), status line with perfdata, body (-B), then long output.
-std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& p,
-                          const RenderOptions& o);
+std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& p, const RenderOptions& o);
 
 std::string render_json(const ProbeResult& r, const Verdict& v, const Policy& p, std::time_t now);
 

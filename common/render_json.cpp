@@ -9,7 +9,9 @@ namespace {
 
 using json = nlohmann::json;
 
-double ms(std::int64_t us) { return static_cast<double>(us) / 1000.0; }
+double ms(std::int64_t us) {
+  return static_cast<double>(us) / 1000.0;
+}
 
 std::string iso8601(std::time_t t) {
   struct tm tm {};
@@ -68,8 +70,7 @@ std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, s
       {"tls", tls_member(r, now)},
       {"health", nullptr},
   };
-  if (r.transport != Transport::ok)
-    j["error"] = {{"curl_code", r.curl_code}, {"message", r.error}};
+  if (r.transport != Transport::ok) j["error"] = {{"curl_code", r.curl_code}, {"message", r.error}};
   // Replace invalid UTF-8 from hostile servers instead of throwing.
   return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -30,12 +30,11 @@ std::string status_line(const ProbeResult& r, const Verdict& v) {
   std::snprintf(tail, sizeof tail, " - %llu bytes in %.3f second response time",
                 static_cast<unsigned long long>(r.header_bytes + r.body_bytes),
                 static_cast<double>(r.timings.total_us) / 1e6);
-  return "HTTP " + state + ": " + r.http_version + " " + std::to_string(r.status) + " " +
-         r.reason_phrase + (msg.empty() ? "" : " - " + msg) + tail;
+  return "HTTP " + state + ": " + r.http_version + " " + std::to_string(r.status) + " " + r.reason_phrase +
+         (msg.empty() ? "" : " - " + msg) + tail;
 }
 
-std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& p,
-                          const RenderOptions& o) {
+std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& p, const RenderOptions& o) {
   std::string out;
   if (o.verbosity >= 1)
     for (const auto& line : r.trace) out += line + "\n";

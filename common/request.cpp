@@ -126,10 +126,22 @@ long tls_option(const RequestSpec& spec) {
   long min = CURL_SSLVERSION_DEFAULT, max = CURL_SSLVERSION_MAX_DEFAULT;
   switch (spec.tls_min) {
     case TlsVersion::any: return CURL_SSLVERSION_DEFAULT;
-    case TlsVersion::v1_0: min = CURL_SSLVERSION_TLSv1_0; max = CURL_SSLVERSION_MAX_TLSv1_0; break;
-    case TlsVersion::v1_1: min = CURL_SSLVERSION_TLSv1_1; max = CURL_SSLVERSION_MAX_TLSv1_1; break;
-    case TlsVersion::v1_2: min = CURL_SSLVERSION_TLSv1_2; max = CURL_SSLVERSION_MAX_TLSv1_2; break;
-    case TlsVersion::v1_3: min = CURL_SSLVERSION_TLSv1_3; max = CURL_SSLVERSION_MAX_TLSv1_3; break;
+    case TlsVersion::v1_0:
+      min = CURL_SSLVERSION_TLSv1_0;
+      max = CURL_SSLVERSION_MAX_TLSv1_0;
+      break;
+    case TlsVersion::v1_1:
+      min = CURL_SSLVERSION_TLSv1_1;
+      max = CURL_SSLVERSION_MAX_TLSv1_1;
+      break;
+    case TlsVersion::v1_2:
+      min = CURL_SSLVERSION_TLSv1_2;
+      max = CURL_SSLVERSION_MAX_TLSv1_2;
+      break;
+    case TlsVersion::v1_3:
+      min = CURL_SSLVERSION_TLSv1_3;
+      max = CURL_SSLVERSION_MAX_TLSv1_3;
+      break;
   }
   return spec.tls_exact ? (min | max) : min;
 }
@@ -205,8 +217,8 @@ std::time_t parse_cert_date(const std::string& text) {
 std::string common_name(const std::string& subject) {
   for (std::string_view key : {"CN = ", "CN="}) {
     auto pos = subject.find(key);
-    while (pos != std::string::npos && pos > 0 && subject[pos - 1] != ' ' &&
-           subject[pos - 1] != ',' && subject[pos - 1] != '/')
+    while (pos != std::string::npos && pos > 0 && subject[pos - 1] != ' ' && subject[pos - 1] != ',' &&
+           subject[pos - 1] != '/')
       pos = subject.find(key, pos + 1);
     if (pos == std::string::npos) continue;
     auto start = pos + key.size();
@@ -227,10 +239,14 @@ std::optional<Certificate> read_certificate(CURL* h) {
     if (colon == std::string_view::npos) continue;
     std::string_view key = line.substr(0, colon);
     std::string value(trim(line.substr(colon + 1)));
-    if (key == "Subject") c.subject = value;
-    else if (key == "Issuer") c.issuer = value;
-    else if (key == "Start date") c.not_before = parse_cert_date(value);
-    else if (key == "Expire date") c.not_after = parse_cert_date(value);
+    if (key == "Subject")
+      c.subject = value;
+    else if (key == "Issuer")
+      c.issuer = value;
+    else if (key == "Start date")
+      c.not_before = parse_cert_date(value);
+    else if (key == "Expire date")
+      c.not_after = parse_cert_date(value);
   }
   c.common_name = common_name(c.subject);
   return c;
@@ -302,8 +318,7 @@ class Hop {
   }
 
  private:
-  void setup(CURL* h, const std::string& url, const std::string& connect_to, long timeout_ms,
-             bool https) {
+  void setup(CURL* h, const std::string& url, const std::string& connect_to, long timeout_ms, bool https) {
     const RequestSpec& s = spec_;
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf_);
@@ -315,7 +330,8 @@ class Hop {
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &sink_);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, std::max(1L, timeout_ms));
     if (s.connect_timeout_ms > 0)
-      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(s.connect_timeout_ms, std::max(1L, timeout_ms)));
+      curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                       std::min(s.connect_timeout_ms, std::max(1L, timeout_ms)));
     curl_easy_setopt(h, CURLOPT_IPRESOLVE, ip_option(s.ip_family));
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, http_version_option(s.http_version));
     if (!s.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, s.user_agent.c_str());
@@ -515,8 +531,7 @@ ProbeResult perform(const RequestSpec& spec) {
     r.body_truncated = false;
     Hop h(spec, r);
     h.run(url, connect_to, left);
-    if (r.transport != Transport::ok || !follows_itself(spec.redirects) || h.redirect_url_.empty())
-      return r;
+    if (r.transport != Transport::ok || !follows_itself(spec.redirects) || h.redirect_url_.empty()) return r;
     if (hop >= spec.max_redirects) {
       r.redirect_problem = RedirectProblem::too_many;
       return r;
@@ -538,7 +553,9 @@ ProbeResult perform(const RequestSpec& spec) {
   }
 }
 
-bool global_init() { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }
+bool global_init() {
+  return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
 
 std::string libcurl_version_line() {
   const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);

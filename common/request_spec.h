@@ -9,11 +9,11 @@
 namespace probewise {
 
 enum class RedirectMode {
-  none,         // report the 3xx itself
-  follow,       // follow Location ourselves (check_http's algorithm)
-  sticky,       // follow, but keep connecting to the original address
-  stickyport,   // follow, but keep the original address and port
-  curl,         // let libcurl follow (CURLOPT_FOLLOWLOCATION)
+  none,        // report the 3xx itself
+  follow,      // follow Location ourselves (check_http's algorithm)
+  sticky,      // follow, but keep connecting to the original address
+  stickyport,  // follow, but keep the original address and port
+  curl,        // let libcurl follow (CURLOPT_FOLLOWLOCATION)
 };
 
 enum class TlsVersion { any, v1_0, v1_1, v1_2, v1_3 };
@@ -26,20 +26,20 @@ struct RequestSpec {
   int connect_port = 0;      // and to this port (0 = the URL's)
   std::string method;        // "" = GET, or POST when body is set
   bool has_body = false;
-  std::string body;          // sent with POST/PUT and any method when has_body
-  std::string content_type;  // "" = libcurl's default for POST
+  std::string body;                  // sent with POST/PUT and any method when has_body
+  std::string content_type;          // "" = libcurl's default for POST
   std::vector<std::string> headers;  // "Name: value", sent as given
   std::string user_agent;
-  std::string basic_auth;    // "user:password" (secret)
-  std::string proxy;         // "" = none, unless proxy_from_env
+  std::string basic_auth;      // "user:password" (secret)
+  std::string proxy;           // "" = none, unless proxy_from_env
   bool proxy_from_env = true;  // take http(s)_proxy / no_proxy from the environment
   std::string noproxy;
-  std::string proxy_auth;    // "user:password" (secret)
+  std::string proxy_auth;  // "user:password" (secret)
   bool haproxy_protocol = false;
-  std::string cookie_jar;    // "" = cookies off; cookie_engine turns on without a file
+  std::string cookie_jar;  // "" = cookies off; cookie_engine turns on without a file
   bool cookie_engine = false;
-  bool decompress = false;   // CURLOPT_ACCEPT_ENCODING ""
-  bool no_body = false;      // stop after the headers
+  bool decompress = false;  // CURLOPT_ACCEPT_ENCODING ""
+  bool no_body = false;     // stop after the headers
 
   // TLS
   TlsVersion tls_min = TlsVersion::any;
@@ -55,12 +55,12 @@ struct RequestSpec {
   HttpVersion http_version = HttpVersion::any;
   IpFamily ip_family = IpFamily::any;
   RedirectMode redirects = RedirectMode::none;
-  int max_redirects = 15;    // check_curl's DEFAULT_MAX_REDIRS
+  int max_redirects = 15;  // check_curl's DEFAULT_MAX_REDIRS
 
-  long timeout_ms = 10000;         // whole check, all redirects included
-  long connect_timeout_ms = 0;     // 0 = bounded by timeout_ms only
+  long timeout_ms = 10000;               // whole check, all redirects included
+  long connect_timeout_ms = 0;           // 0 = bounded by timeout_ms only
   std::size_t max_body_bytes = 1 << 20;  // kept in memory; every byte is still counted
-  int verbosity = 0;               // 1-3: fill ProbeResult::trace
+  int verbosity = 0;                     // 1-3: fill ProbeResult::trace
 };
 
 }  // namespace probewise

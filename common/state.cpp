@@ -34,7 +34,9 @@ constexpr std::array<StateName, 4> kNames{{
 
 }  // namespace
 
-State worst(State a, State b) { return severity(a) >= severity(b) ? a : b; }
+State worst(State a, State b) {
+  return severity(a) >= severity(b) ? a : b;
+}
 
 std::string_view state_name(State s) {
   for (const auto& n : kNames)

@@ -21,9 +21,7 @@ bool parse_code(std::string_view s, int& out) {
 
 Expected<StatusPattern> parse_status_pattern(std::string_view raw) {
   std::string_view s = trim(raw);
-  auto bad = [&](const char* why) {
-    return Error{"invalid status '" + std::string(raw) + "': " + why};
-  };
+  auto bad = [&](const char* why) { return Error{"invalid status '" + std::string(raw) + "': " + why}; };
   if (s.size() == 3 && std::isdigit(static_cast<unsigned char>(s[0])) &&
       (s.substr(1) == "xx" || s.substr(1) == "XX")) {
     int cls = s[0] - '0';
@@ -33,7 +31,8 @@ Expected<StatusPattern> parse_status_pattern(std::string_view raw) {
   auto dash = s.find('-');
   StatusPattern p;
   if (dash == std::string_view::npos) {
-    if (!parse_code(s, p.low)) return bad("expected a code 100-599, a range like 200-299 or a class like 2xx");
+    if (!parse_code(s, p.low))
+      return bad("expected a code 100-599, a range like 200-299 or a class like 2xx");
     p.high = p.low;
     return p;
   }
@@ -64,8 +63,7 @@ Expected<StatusSet> parse_status_set(std::string_view text) {
 const StatusRule* StatusStates::find(int status) const {
   const StatusRule* best = nullptr;
   for (const auto& r : rules)
-    if (r.pattern.matches(status) && (!best || r.pattern.width() < best->pattern.width()))
-      best = &r;
+    if (r.pattern.matches(status) && (!best || r.pattern.width() < best->pattern.width())) best = &r;
   return best;
 }
 
@@ -74,7 +72,8 @@ Expected<StatusStates> parse_status_states(std::string_view text) {
   for (auto item : split(text, ',')) {
     auto eq = item.find('=');
     if (eq == std::string_view::npos)
-      return Error{"invalid status state '" + std::string(item) + "': expected STATUS=STATE, e.g. 401=critical"};
+      return Error{"invalid status state '" + std::string(item) +
+                   "': expected STATUS=STATE, e.g. 401=critical"};
     auto p = parse_status_pattern(item.substr(0, eq));
     if (!p) return Error{p.error()};
     auto st = parse_state(trim(item.substr(eq + 1)));

@@ -20,7 +20,7 @@ enum class Shape {
 };
 
 struct Finding {
-  std::string reason;   // a code of SPEC 1.3
+  std::string reason;  // a code of SPEC 1.3
   State state = State::ok;
   std::string message;  // words for the status line; may be empty
 };
@@ -31,7 +31,7 @@ struct Verdict {
   std::vector<std::string> reasons;  // every non-ok reason, primary first
   std::vector<Finding> findings;     // in status-line order
   Shape shape = Shape::http;
-  std::string headline;              // the shape's specific text (see render)
+  std::string headline;  // the shape's specific text (see render)
   std::vector<std::string> hints;
   std::vector<std::string> evidence;
   std::optional<long> tls_days_left;

@@ -57,7 +57,9 @@ INSTANTIATE_TEST_SUITE_P(Responses, Recorded,
                            return n;
                          });
 
-TEST(Recorded, ThereAreCases) { EXPECT_GE(recorded_files(PROBEWISE_TEST_DATA "/responses").size(), 10u); }
+TEST(Recorded, ThereAreCases) {
+  EXPECT_GE(recorded_files(PROBEWISE_TEST_DATA "/responses").size(), 10u);
+}
 
 Certificate cert_expiring_at(std::time_t t) {
   Certificate c;

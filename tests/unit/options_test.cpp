@@ -79,8 +79,8 @@ TEST(Options, VerboseCountsAndStickyShortOptions) {
 }
 
 TEST(Options, RequestShape) {
-  auto c = parse_ok({"-H", "h", "-P", "a=b", "-T", "application/json", "-k", "X-A: 1", "-k", "X-B: 2",
-                     "-A", "ua", "-a", "u:p", "-j", "PUT", "-N"});
+  auto c = parse_ok({"-H", "h", "-P", "a=b", "-T", "application/json", "-k", "X-A: 1", "-k", "X-B: 2", "-A",
+                     "ua", "-a", "u:p", "-j", "PUT", "-N"});
   EXPECT_EQ(c.spec.method, "PUT");
   EXPECT_TRUE(c.spec.has_body);
   EXPECT_EQ(c.spec.body, "a=b");
@@ -114,9 +114,27 @@ TEST(Options, TimeoutsAndThresholds) {
 }
 
 TEST(Options, Expectations) {
-  auto c = parse_ok({"-H", "h", "-e", "200,201", "-s", "x", "-d", "y", "-R", "a.*b", "--invert-regex",
-                     "--state-regex", "warning", "-m", "10:20000", "-M", "2h",
-                     "--expect-status", "2xx,304", "--status-state", "401=critical"});
+  auto c = parse_ok({"-H",
+                     "h",
+                     "-e",
+                     "200,201",
+                     "-s",
+                     "x",
+                     "-d",
+                     "y",
+                     "-R",
+                     "a.*b",
+                     "--invert-regex",
+                     "--state-regex",
+                     "warning",
+                     "-m",
+                     "10:20000",
+                     "-M",
+                     "2h",
+                     "--expect-status",
+                     "2xx,304",
+                     "--status-state",
+                     "401=critical"});
   EXPECT_EQ(c.policy.expect_status_line, (std::vector<std::string>{"200", "201"}));
   EXPECT_EQ(c.policy.body_string, "x");
   EXPECT_EQ(c.policy.header_string, "y");
@@ -147,8 +165,9 @@ TEST(Options, HelpAndVersionWin) {
   EXPECT_EQ(parse_ok({"-h"}).action, Action::help);
   EXPECT_EQ(parse_ok({"--version"}).action, Action::version);
   std::string help = check_help_text();
-  for (const char* opt : {"--hostname", "--onredirect", "--expect-status", "--status-state", "--output-format",
-                          "--connect-timeout", "--haproxy-protocol", "--cookie-jar", "--noproxy"})
+  for (const char* opt :
+       {"--hostname", "--onredirect", "--expect-status", "--status-state", "--output-format",
+        "--connect-timeout", "--haproxy-protocol", "--cookie-jar", "--noproxy"})
     EXPECT_NE(help.find(opt), std::string::npos) << opt;
 }
 

@@ -19,8 +19,11 @@ EnvLookup env_of(std::map<std::string, std::string> vars) {
 
 // check_curl's order: explicit option, then lower case, then upper case.
 TEST(ChooseProxy, CheckCurlPrecedence) {
-  auto env = env_of({{"http_proxy", "http://lower:1"}, {"HTTP_PROXY", "http://upper:1"},
-                     {"https_proxy", "http://s:1"}, {"no_proxy", "a.example"}, {"NO_PROXY", "b.example"}});
+  auto env = env_of({{"http_proxy", "http://lower:1"},
+                     {"HTTP_PROXY", "http://upper:1"},
+                     {"https_proxy", "http://s:1"},
+                     {"no_proxy", "a.example"},
+                     {"NO_PROXY", "b.example"}});
   auto c = choose_proxy(false, "", "", true, env);
   EXPECT_EQ(c.proxy, "http://lower:1");
   EXPECT_EQ(c.noproxy, "a.example");
@@ -29,7 +32,8 @@ TEST(ChooseProxy, CheckCurlPrecedence) {
   EXPECT_EQ(choose_proxy(false, "http://x:2", "c", true, env).proxy, "http://x:2");
   EXPECT_EQ(choose_proxy(false, "http://x:2", "c", true, env).noproxy, "c");
   EXPECT_EQ(choose_proxy(false, "", "", false, env).proxy, "");
-  EXPECT_EQ(choose_proxy(false, "", "", true, env_of({{"HTTP_PROXY", "http://upper:1"}})).proxy, "http://upper:1");
+  EXPECT_EQ(choose_proxy(false, "", "", true, env_of({{"HTTP_PROXY", "http://upper:1"}})).proxy,
+            "http://upper:1");
 }
 
 TEST(NoProxy, HostsDomainsAddressesAndBlocks) {

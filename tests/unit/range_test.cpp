@@ -12,7 +12,9 @@ struct RangeCase {
   bool alerts;
 };
 
-void PrintTo(const RangeCase& c, std::ostream* os) { *os << c.range << " @ " << c.value; }
+void PrintTo(const RangeCase& c, std::ostream* os) {
+  *os << c.range << " @ " << c.value;
+}
 
 class RangeAlerts : public ::testing::TestWithParam<RangeCase> {};
 

@@ -13,11 +13,14 @@ namespace probewise::testing {
 namespace {
 
 Transport transport_named(const std::string& name) {
-  static const std::map<std::string, Transport> names{
-      {"ok", Transport::ok},           {"dns", Transport::dns},
-      {"refused", Transport::refused}, {"timeout", Transport::timeout},
-      {"unreachable", Transport::unreachable}, {"tls_handshake", Transport::tls_handshake},
-      {"tls_untrusted", Transport::tls_untrusted}, {"error", Transport::error}};
+  static const std::map<std::string, Transport> names{{"ok", Transport::ok},
+                                                      {"dns", Transport::dns},
+                                                      {"refused", Transport::refused},
+                                                      {"timeout", Transport::timeout},
+                                                      {"unreachable", Transport::unreachable},
+                                                      {"tls_handshake", Transport::tls_handshake},
+                                                      {"tls_untrusted", Transport::tls_untrusted},
+                                                      {"error", Transport::error}};
   auto it = names.find(name);
   if (it == names.end()) throw std::runtime_error("unknown transport " + name);
   return it->second;

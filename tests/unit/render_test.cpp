@@ -68,7 +68,8 @@ TEST(RenderJson, EveryMemberOfSpec15) {
   EXPECT_EQ(j["http"]["status"], 401);
   EXPECT_EQ(j["http"]["version"], "HTTP/1.1");
   EXPECT_EQ(j["http"]["effective_url"], "http://example.com/");
-  for (const char* key : {"dns", "connect", "tls", "ttfb", "total"}) EXPECT_TRUE(j["timings_ms"].contains(key)) << key;
+  for (const char* key : {"dns", "connect", "tls", "ttfb", "total"})
+    EXPECT_TRUE(j["timings_ms"].contains(key)) << key;
   EXPECT_DOUBLE_EQ(j["timings_ms"]["total"].get<double>(), 4.123);
   EXPECT_TRUE(j["tls"].is_null());
   EXPECT_TRUE(j["change"].is_null());

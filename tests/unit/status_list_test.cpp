@@ -35,7 +35,8 @@ TEST(StatusStates, MostSpecificRuleWins) {
 }
 
 TEST(StatusStates, RejectsMissingOrBadState) {
-  for (const char* bad : {"401", "401=", "401=bad", "=ok", "abc=ok"}) EXPECT_FALSE(parse_status_states(bad).ok()) << bad;
+  for (const char* bad : {"401", "401=", "401=bad", "=ok", "abc=ok"})
+    EXPECT_FALSE(parse_status_states(bad).ok()) << bad;
 }
 
 }  // namespace
