@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "request.h"
 #include "text.h"
 #include "version.h"
 
@@ -329,6 +330,7 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
     if (!vhost.host.empty() && !address.empty()) s.connect_host = address;
     if (header_port != port || !s.connect_host.empty()) s.connect_port = port;
   }
+  if (!valid_url(s.url)) return bad("-u/--url", "'" + s.url + "' is not a valid http(s) URL");
   pol.display_url = scheme + "://" + host + ":" + std::to_string(port) + path;
 
   if (has("use-ipv4")) s.ip_family = IpFamily::v4;
@@ -525,6 +527,8 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
     else
       return bad("--output-format", "'" + f + "' (expected nagios or json)");
   }
+  s.want_certificate =
+      pol.certificate.has_value() || c.format == OutputFormat::json || c.render.verbosity > 0;
   return c;
 }
 

@@ -106,7 +106,11 @@ class Judge {
   void transport() {
     State state = r_.transport == Transport::timeout ? p_.timeout_state : State::critical;
     v_.shape = Shape::transport;
-    add(transport_reason(r_.transport), state, r_.error);
+    // libcurl's own redirect limit (-f curl) fails the transfer, as in check_curl.
+    std::string_view reason = r_.redirect_problem == RedirectProblem::none
+                                  ? transport_reason(r_.transport)
+                                  : std::string_view("http.redirect");
+    add(reason, state, r_.error);
     v_.headline = "Invalid HTTP response received from host on port " + std::to_string(r_.port) +
                   ": cURL returned " + std::to_string(r_.curl_code) + " - " + r_.error;
   }
@@ -120,7 +124,7 @@ class Judge {
     } else {
       add("http.redirect", State::warning, "maximum redirection depth exceeded");
       v_.headline =
-          "maximum redirection depth " + std::to_string(r_.redirects.size()) + " exceeded - " + where;
+          "maximum redirection depth " + std::to_string(r_.redirects.size() - 1) + " exceeded - " + where;
     }
   }
 

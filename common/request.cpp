@@ -309,10 +309,8 @@ class Hop {
     curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
     r_.curl_code = static_cast<int>(code);
     r_.transport = transport_of(code, os_errno);
-    if (code == CURLE_TOO_MANY_REDIRECTS) {
-      r_.transport = Transport::ok;
-      r_.redirect_problem = RedirectProblem::too_many;
-    }
+    // check_curl reports libcurl's own redirect limit as a failed transfer.
+    if (code == CURLE_TOO_MANY_REDIRECTS) r_.redirect_problem = RedirectProblem::too_many;
     if (code != CURLE_OK) r_.error = errbuf_[0] ? errbuf_ : curl_easy_strerror(code);
     collect(h, https);
   }
@@ -532,11 +530,12 @@ ProbeResult perform(const RequestSpec& spec) {
     Hop h(spec, r);
     h.run(url, connect_to, left);
     if (r.transport != Transport::ok || !follows_itself(spec.redirects) || h.redirect_url_.empty()) return r;
+    url = h.redirect_url_;
     if (hop >= spec.max_redirects) {
       r.redirect_problem = RedirectProblem::too_many;
+      r.redirects.push_back(url);  // where it would have gone next, for the message
       return r;
     }
-    url = h.redirect_url_;
     switch (spec.redirects) {
       case RedirectMode::sticky: connect_to = connect_to_entry(sticky_host, 0); break;
       case RedirectMode::stickyport: connect_to = connect_to_entry(sticky_host, sticky_port); break;
@@ -551,6 +550,11 @@ ProbeResult perform(const RequestSpec& spec) {
     }
     if (spec.verbosity >= 1) r.trace.push_back("* following redirect to " + redact_url(url));
   }
+}
+
+bool valid_url(const std::string& url) {
+  auto parts = url_parts(url);
+  return parts && (parts->scheme == "http" || parts->scheme == "https") && !parts->host.empty();
 }
 
 bool global_init() {

@@ -11,6 +11,9 @@ namespace probewise {
 // curl_global_init(), for the front end to call once at start-up.
 bool global_init();
 
+// True for an absolute http:// or https:// URL that libcurl can parse.
+bool valid_url(const std::string& url);
+
 // Never throws for anything the network or the server does: a failure is a
 // ProbeResult with transport != ok.
 ProbeResult perform(const RequestSpec& spec);
