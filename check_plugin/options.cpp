@@ -184,11 +184,12 @@ struct Parsed {
 Expected<Parsed> run_parser(const std::vector<std::string>& args) {
   Parsed p;
   po::options_description d = describe();
-  po::parsed_options parsed = po::command_line_parser(args)
-                                  .options(d)
-                                  .style(po::command_line_style::default_style)
-                                  .allow_unregistered()
-                                  .run();
+  po::parsed_options parsed =
+      po::command_line_parser(args)
+          .options(d)
+          .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
+          .allow_unregistered()
+          .run();
   for (const auto& o : parsed.options) {
     if (o.unregistered) {
       if (o.position_key >= 0 || (!o.original_tokens.empty() && o.original_tokens[0].front() != '-')) {
