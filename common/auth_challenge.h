@@ -1,0 +1,31 @@
+// WWW-Authenticate / Proxy-Authenticate challenges (RFC 9110 11.6.1, 11.7.1)
+// and the RFC 6750 error codes they carry, read into Signals.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "header_map.h"
+#include "signals.h"
+
+namespace probewise {
+
+struct Challenge {
+  std::string scheme;   // as sent, e.g. "Bearer"
+  std::string token68;  // e.g. the blob of "Negotiate abc=="; "" when params are used
+  std::vector<std::pair<std::string, std::string>> params;  // names lower-cased, values unquoted
+  std::optional<std::string_view> param(std::string_view name) const;  // case-insensitive
+};
+
+// Every challenge in one header value (several may share a line). Never
+// throws; tolerates the malformed values real servers send; bounded work.
+std::vector<Challenge> parse_challenges(std::string_view value);
+
+// Signals from every WWW-Authenticate (and, for 407, Proxy-Authenticate)
+// header of an answer with this status.
+Signals challenge_signals(const HeaderMap& headers, int status);
+
+}  // namespace probewise
