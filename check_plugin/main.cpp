@@ -7,7 +7,8 @@
 #include <exception>
 #include <string>
 
-#include "classify.h"
+#include "check_run.h"
+#include "credentials.h"
 #include "extra_opts.h"
 #include "options.h"
 #include "render.h"
@@ -61,10 +62,14 @@ int main(int argc, char** argv) {
     signal(SIGALRM, on_alarm);
     alarm(static_cast<unsigned>(c.timeout_seconds + 1));
 
-    ProbeResult result = perform(c.spec);
-    const std::time_t now = std::time(nullptr);
-    Verdict verdict = classify(result, c.policy, now);
+    CheckJob job{c.spec, c.policy, c.oauth2, c.state};
+    auto applied = apply_credentials(c.credentials, job.spec, process_getenv);
+    if (!applied) return unknown(applied.error());
+    CheckOutcome outcome = run_check(job);
     alarm(0);
+    const ProbeResult& result = outcome.result;
+    const Verdict& verdict = outcome.verdict;
+    const std::time_t now = std::time(nullptr);
     if (c.format == OutputFormat::json)
       print(render_json(result, verdict, c.policy, now));
     else

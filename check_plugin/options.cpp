@@ -96,7 +96,25 @@ po::options_description describe() {
       "Seconds before the check gives up (default: 10); N:STATE also sets the timeout state")(
       "connect-timeout", po::value<double>(), "Seconds allowed for connecting (default: the whole timeout)")(
       "timeout-result", str(), "State on a timeout: ok|warning|critical|unknown (default: critical)")(
-      "output-format", str(), "nagios (default) or json: one JSON object on stdout, same exit code");
+      "output-format", str(), "nagios (default) or json: one JSON object on stdout, same exit code")(
+      "bearer-token-file", str(),
+      "Send 'Authorization: Bearer <token>' with the token from the first line of FILE")(
+      "bearer-token-env", str(),
+      "Send 'Authorization: Bearer <token>' with the token from environment variable VAR")(
+      "basic-auth-file", str(), "Basic authentication with user:password from the first line of FILE")(
+      "header-file", str(), "Extra request headers from FILE, one 'Name: value' per line (for secrets)")(
+      "oauth2-token-url", str(),
+      "Fetch the bearer token from this OAuth 2.0 token endpoint (client credentials)")(
+      "oauth2-client-id", str(), "OAuth 2.0 client id")("oauth2-client-secret-file", str(),
+                                                        "OAuth 2.0 client secret, first line of FILE")(
+      "oauth2-scope", str(), "OAuth 2.0 scope to ask for")(
+      "token-expiry", str(),
+      "Days before the monitor's own token expires to warn: WARN[,CRIT] (default 7,1; 'off' disables)")(
+      "check-auth-enforced",
+      "Also send the request without credentials: CRITICAL unless refused with 401/403")(
+      "state-dir", str(), "Where the last result of each check is kept, for change detection")(
+      "state-key", str(), "Name this check's state (default: derived from the request)")(
+      "no-state", "Do not remember results (no change detection)");
   return d;
 }
 
@@ -528,6 +546,51 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
     else
       return bad("--output-format", "'" + f + "' (expected nagios or json)");
   }
+  // Credentials, state and the monitor's own token.
+  auto opt_or_empty = [&](const char* name) { return has(name) ? get(name) : std::string(); };
+  c.credentials.bearer_token_file = opt_or_empty("bearer-token-file");
+  c.credentials.bearer_token_env = opt_or_empty("bearer-token-env");
+  c.credentials.basic_auth_file = opt_or_empty("basic-auth-file");
+  c.credentials.header_file = opt_or_empty("header-file");
+  if (has("oauth2-token-url")) {
+    OAuth2Config o{get("oauth2-token-url"), opt_or_empty("oauth2-client-id"),
+                   opt_or_empty("oauth2-client-secret-file"), opt_or_empty("oauth2-scope")};
+    if (!valid_url(o.token_url))
+      return bad("--oauth2-token-url", "'" + o.token_url + "' is not a valid http(s) URL");
+    if (o.client_id.empty() || o.client_secret_file.empty())
+      return bad("--oauth2-token-url", "needs --oauth2-client-id and --oauth2-client-secret-file");
+    c.oauth2 = o;
+  } else if (has("oauth2-client-id") || has("oauth2-client-secret-file") || has("oauth2-scope")) {
+    return bad("--oauth2-client-id", "the OAuth 2.0 options need --oauth2-token-url");
+  }
+  if (has("token-expiry")) {
+    std::string v = get("token-expiry");
+    if (to_lower(v) == "off") {
+      pol.token_expiry.enabled = false;
+    } else {
+      auto parts = split(v, ',');
+      auto number = [](std::string_view t) -> std::optional<double> {
+        std::string text(t);
+        char* end = nullptr;
+        double d = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !(d >= 0) || d > 36500) return std::nullopt;
+        return d;
+      };
+      auto w = parts.empty() ? std::nullopt : number(parts[0]);
+      auto cr = parts.size() > 1 ? number(parts[1]) : std::optional<double>(w ? *w / 7 : 0);
+      if (!w || !cr || parts.size() > 2)
+        return bad("--token-expiry", "'" + v + "' (expected WARN[,CRIT] days, or off)");
+      pol.token_expiry.warn_days = *w;
+      pol.token_expiry.crit_days = *cr;
+    }
+  }
+  pol.check_auth_enforced = has("check-auth-enforced");
+  c.state.enabled = !has("no-state");
+  c.state.dir = opt_or_empty("state-dir");
+  c.state.key = opt_or_empty("state-key");
+  if (!c.state.dir.empty() && c.state.dir.front() != '/')
+    return bad("--state-dir", "'" + c.state.dir + "' is not an absolute path");
+
   s.want_certificate =
       pol.certificate.has_value() || c.format == OutputFormat::json || c.render.verbosity > 0;
   return c;

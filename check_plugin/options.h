@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "check_run.h"
+#include "credentials.h"
 #include "expected.h"
 #include "policy.h"
 #include "proxy.h"
@@ -24,6 +26,9 @@ struct CheckConfig {
   RenderOptions render;
   OutputFormat format = OutputFormat::nagios;
   int timeout_seconds = 10;
+  CredentialOptions credentials;
+  std::optional<OAuth2Config> oauth2;
+  StateOptions state;
 };
 
 Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args);

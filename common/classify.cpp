@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "diagnose.h"
 #include "http_date.h"
 #include "reason.h"
 #include "text.h"
@@ -74,10 +75,13 @@ std::string format(const char* fmt, double a, double b = 0, double c = 0) {
 
 class Judge {
  public:
-  Judge(const ProbeResult& r, const Policy& p, std::time_t now) : r_(r), p_(p), now_(now) {}
+  Judge(const ProbeResult& r, const Policy& p, const Context& c) : r_(r), p_(p), c_(c), now_(c.now) {}
 
   Verdict run() {
-    if (r_.transport != Transport::ok) {
+    v_.notes = c_.notes;
+    if (c_.oauth_failure) {
+      oauth_failed();
+    } else if (r_.transport != Transport::ok) {
       transport();
     } else if (r_.redirect_problem != RedirectProblem::none) {
       redirect_problem();
@@ -92,6 +96,8 @@ class Judge {
         regex();
         page_size();
         response_time();
+        auth_enforced();
+        token_expiry();
       }
     }
     finish();
@@ -101,6 +107,29 @@ class Judge {
  private:
   void add(std::string_view reason, State state, std::string message) {
     v_.findings.push_back({std::string(reason), state, std::move(message)});
+  }
+
+  void oauth_failed() {
+    const OAuthFailure& f = *c_.oauth_failure;
+    State state = f.reason == "auth.service_unavailable" ? State::critical : State::warning;
+    v_.shape = Shape::auth_failure;
+    const ReasonInfo* info = find_reason(f.reason);
+    add(f.reason, state, (info ? std::string(info->label) + ": " : "") + f.detail);
+    v_.headline = v_.findings.back().message;
+    for (const auto& e : f.evidence) v_.evidence.push_back(e);
+  }
+
+  // The diagnosis of a denial, as a finding with the state the status gave.
+  void status_finding(State state, std::string_view fallback_reason, std::string fallback_message = "") {
+    if (diagnosis_) {
+      const ReasonInfo* info = find_reason(diagnosis_->reason);
+      std::string words = info ? std::string(info->label) : diagnosis_->reason;
+      if (!diagnosis_->detail.empty()) words += ": " + diagnosis_->detail;
+      if (diagnosis_->reason == "auth.service_unavailable") state = worst(state, State::critical);
+      add(diagnosis_->reason, state, words);
+    } else {
+      add(fallback_reason, state, std::move(fallback_message));
+    }
   }
 
   void transport() {
@@ -156,6 +185,7 @@ class Judge {
   // Returns false when the status alone decides (check_curl stops there).
   bool status() {
     const int code = r_.status;
+    diagnosis_ = diagnose(r_, c_.sent, now_);
     if (!p_.expect_status_line.empty()) {
       for (const auto& want : p_.expect_status_line) {
         if (r_.status_line.find(want) != std::string::npos) {
@@ -166,20 +196,20 @@ class Judge {
         }
       }
       v_.shape = Shape::status_mismatch;
-      add("http.unexpected_status", State::critical, "");
+      status_finding(State::critical, "http.unexpected_status");
       v_.headline = "Invalid HTTP response received from host" +
                     (r_.port == 80 ? std::string() : " on port " + std::to_string(r_.port)) + ": " +
                     r_.status_line;
       return false;
     }
     if (const StatusRule* rule = p_.status_states.find(code)) {
-      if (rule->state != State::ok) add(class_reason(code), rule->state, "");
+      if (rule->state != State::ok) status_finding(rule->state, class_reason(code));
       return true;
     }
     if (p_.expect_status) {
       if (!p_.expect_status->contains(code))
-        add("http.unexpected_status", State::critical,
-            "status " + std::to_string(code) + " is not in " + p_.expect_status->text);
+        status_finding(State::critical, "http.unexpected_status",
+                       "status " + std::to_string(code) + " is not in " + p_.expect_status->text);
       return true;
     }
     const StatusClass* c = status_class(code);
@@ -188,8 +218,37 @@ class Judge {
       return true;
     }
     State state = c->redirect ? p_.redirect_state : c->state;
-    if (state != State::ok || c->reason != "ok") add(c->reason, state, "");
+    if (state != State::ok || c->reason != "ok") status_finding(state, c->reason);
     return true;
+  }
+
+  void auth_enforced() {
+    if (!c_.unauthenticated) return;
+    const ProbeResult& u = *c_.unauthenticated;
+    if (!u.has_answer()) {
+      v_.notes.push_back("--check-auth-enforced: the request without credentials failed: " + u.error);
+      return;
+    }
+    v_.evidence.push_back("without credentials: " + u.status_line);
+    if (u.status == 401 || u.status == 403) return;
+    add("auth.not_enforced", State::critical,
+        "authentication not enforced: the endpoint answered " + std::to_string(u.status) + " " +
+            u.reason_phrase + " without credentials");
+  }
+
+  void token_expiry() {
+    const TokenExpiry& t = p_.token_expiry;
+    if (!t.enabled || !c_.sent.expires_at) return;
+    const double left_days = std::difftime(*c_.sent.expires_at, now_) / 86400.0;
+    // A token whose whole life is shorter than the warning window is meant
+    // to be short-lived (and renewed): no nagging.
+    if (c_.sent.issued_at && std::difftime(*c_.sent.expires_at, *c_.sent.issued_at) / 86400.0 < t.warn_days)
+      return;
+    if (left_days <= 0 || left_days > t.warn_days) return;  // expired: the diagnosis speaks of it
+    State s = left_days <= t.crit_days ? State::critical : State::warning;
+    add("token.expiring", s,
+        "token expiring: the monitor's " + c_.sent.kind + " expires in " +
+            format_duration(static_cast<long long>(left_days * 86400)));
   }
 
   void dates() {
@@ -276,9 +335,31 @@ class Judge {
     // Primary reason first.
     for (std::size_t i = 0; i < v_.reasons.size(); ++i)
       if (v_.reasons[i] == v_.reason && i > 0) std::swap(v_.reasons[0], v_.reasons[i]);
+    v_.token_expires_at = c_.sent.expires_at;
+    detect();
+    if (diagnosis_) {
+      for (const auto& h : diagnosis_->hints) v_.hints.push_back(h);
+      for (const auto& e : diagnosis_->evidence) v_.evidence.push_back(e);
+    }
     if (const ReasonInfo* info = find_reason(v_.reason))
       for (auto h : info->hints) v_.hints.emplace_back(h);
     gather_evidence();
+  }
+
+  // Change detection: the change goes on the status line; a flip from
+  // success to a denial with the very credentials that worked is a hint of
+  // its own.
+  void detect() {
+    if (!c_.previous) return;
+    v_.change = detect_change(c_.previous, observe(r_, v_, c_.sent), now_);
+    if (!v_.change) return;
+    v_.findings.push_back({"ok", State::ok, v_.change->message});
+    const bool denied = r_.status == 401 || r_.status == 403;
+    const bool expired = c_.sent.expires_at && *c_.sent.expires_at <= now_;
+    if (denied && v_.change->previous_reason == "ok" && v_.change->same_credentials_as_success && !expired)
+      v_.hints.push_back("The same credentials worked " + format_utc_minute(v_.change->last_success) +
+                         " and have not expired: suspect a revoked or rotated key, a changed permission, "
+                         "or a failing authentication service.");
   }
 
   void gather_evidence() {
@@ -299,8 +380,10 @@ class Judge {
 
   const ProbeResult& r_;
   const Policy& p_;
+  const Context& c_;
   std::time_t now_;
   Verdict v_;
+  std::optional<Diagnosis> diagnosis_;
 };
 
 }  // namespace
@@ -331,8 +414,20 @@ Finding certificate_finding(const Certificate& cert, const CertificateExpectatio
   return {"ok", State::ok, "Certificate '" + cn + "' will expire on " + stamp + "."};
 }
 
-Verdict classify(const ProbeResult& result, const Policy& policy, std::time_t now) {
-  return Judge(result, policy, now).run();
+Verdict classify(const ProbeResult& result, const Policy& policy, const Context& context) {
+  return Judge(result, policy, context).run();
+}
+
+Observation observe(const ProbeResult& r, const Verdict& v, const SentAuth& sent) {
+  Observation o;
+  o.status = r.status;
+  o.status_text =
+      r.has_answer() ? std::to_string(r.status) + (r.reason_phrase.empty() ? "" : " " + r.reason_phrase) : "";
+  o.reason = v.reason;
+  o.state = v.state;
+  o.credentials = sent.fingerprint;
+  o.success = r.has_answer() && v.state == State::ok;
+  return o;
 }
 
 }  // namespace probewise

@@ -4,14 +4,36 @@
 #pragma once
 
 #include <ctime>
+#include <optional>
 
+#include "change.h"
+#include "credentials.h"
+#include "oauth2.h"
 #include "policy.h"
 #include "probe_result.h"
 #include "verdict.h"
 
 namespace probewise {
 
-Verdict classify(const ProbeResult& result, const Policy& policy, std::time_t now);
+// Everything beyond the answer that the judgement may use.
+struct Context {
+  std::time_t now = 0;
+  SentAuth sent;                               // what credentials went out
+  std::optional<StoredState> previous;         // the last result, for change detection
+  std::optional<ProbeResult> unauthenticated;  // --check-auth-enforced: the same request without credentials
+  std::optional<OAuthFailure> oauth_failure;   // no token, so no request was made
+  std::vector<std::string> notes;              // passed through to the verdict
+};
+
+Verdict classify(const ProbeResult& result, const Policy& policy, const Context& context);
+inline Verdict classify(const ProbeResult& result, const Policy& policy, std::time_t now) {
+  Context c;
+  c.now = now;
+  return classify(result, policy, c);
+}
+
+// What the state store keeps of this run.
+Observation observe(const ProbeResult& result, const Verdict& verdict, const SentAuth& sent);
 
 // check_curl's certificate line: "Certificate 'CN' will expire on <date>." etc.
 Finding certificate_finding(const Certificate& cert, const CertificateExpectation& expect, std::time_t now,

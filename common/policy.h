@@ -26,6 +26,13 @@ struct CertificateExpectation {
   bool continue_after = false;  // --continue-after-certificate
 };
 
+// --token-expiry: days before the monitor's own token expires.
+struct TokenExpiry {
+  bool enabled = true;
+  double warn_days = 7;
+  double crit_days = 1;
+};
+
 struct Policy {
   std::vector<std::string> expect_status_line;  // -e: any of these in the status line
   std::optional<StatusSet> expect_status;       // --expect-status
@@ -42,6 +49,8 @@ struct Policy {
   State timeout_state = State::critical;              // --timeout-result
   double timeout_seconds = 10;                        // perfdata max
   std::string display_url;                            // "http://host:port/path" for messages
+  TokenExpiry token_expiry;                           // --token-expiry
+  bool check_auth_enforced = false;                   // --check-auth-enforced
 };
 
 }  // namespace probewise

@@ -41,6 +41,22 @@ json tls_member(const ProbeResult& r, std::time_t now) {
           {"days_left", static_cast<long>(std::difftime(c.not_after, now) / 86400)}};
 }
 
+json change_member(const Verdict& v) {
+  if (!v.change) return nullptr;
+  const Change& c = *v.change;
+  return {{"previous_status", c.previous_status == 0 ? json(nullptr) : json(c.previous_status)},
+          {"previous_reason", c.previous_reason},
+          {"since", iso8601(c.since)},
+          {"message", c.message},
+          {"same_credentials_as_last_success", c.same_credentials_as_success}};
+}
+
+json token_member(const Verdict& v, std::time_t now) {
+  if (!v.token_expires_at) return nullptr;
+  return {{"expires_at", iso8601(*v.token_expires_at)},
+          {"seconds_left", static_cast<long long>(std::difftime(*v.token_expires_at, now))}};
+}
+
 }  // namespace
 
 std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, std::time_t now) {
@@ -65,8 +81,9 @@ std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, s
        {{"local", r.local_ip.empty() ? json(nullptr) : json(r.local_ip + ":" + std::to_string(r.local_port))},
         {"peer", r.peer_ip.empty() ? json(nullptr) : json(r.peer_ip + ":" + std::to_string(r.peer_port))},
         {"new_connections", r.new_connections}}},
-      {"change", nullptr},
-      {"token", nullptr},
+      {"change", change_member(v)},
+      {"token", token_member(v, now)},
+      {"notes", v.notes},
       {"tls", tls_member(r, now)},
       {"health", nullptr},
   };

@@ -21,7 +21,8 @@ std::string status_line(const ProbeResult& r, const Verdict& v) {
   switch (v.shape) {
     case Shape::transport:
     case Shape::status_mismatch:
-    case Shape::redirect_abort: return "HTTP " + state + " - " + v.headline;
+    case Shape::redirect_abort:
+    case Shape::auth_failure: return "HTTP " + state + " - " + v.headline;
     case Shape::certificate: return state + " - " + v.headline;
     case Shape::http: break;
   }
@@ -46,6 +47,8 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
   out += line + "\n";
   if (o.show_body && r.has_answer()) out += r.body + "\n";
 
+  if (v.change && v.shape != Shape::http) out += "Change: " + v.change->message + "\n";
+  for (const auto& note : v.notes) out += "Note: " + note + "\n";
   // check_curl's certificate-only answer is exactly one line; so is ours.
   if (v.state != State::ok && v.shape != Shape::certificate) {
     const ReasonInfo* info = find_reason(v.reason);

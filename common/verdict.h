@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "change.h"
 #include "state.h"
 
 namespace probewise {
@@ -17,6 +18,7 @@ enum class Shape {
   status_mismatch,  // "HTTP CRITICAL - Invalid HTTP response received ...: <status line>"
   redirect_abort,   // "HTTP WARNING - maximum redirection depth ..."
   certificate,      // "OK - Certificate 'CN' will expire on ..." (-C without --continue)
+  auth_failure,     // "HTTP CRITICAL - <the OAuth token endpoint failed>": no request was made
 };
 
 struct Finding {
@@ -35,6 +37,9 @@ struct Verdict {
   std::vector<std::string> hints;
   std::vector<std::string> evidence;
   std::optional<long> tls_days_left;
+  std::optional<Change> change;                 // SPEC 1.4
+  std::optional<std::time_t> token_expires_at;  // the monitor's own token
+  std::vector<std::string> notes;               // e.g. "change detection is off: ..."
 };
 
 }  // namespace probewise

@@ -1,0 +1,43 @@
+// One whole check, as both front ends run it: credentials (OAuth token from
+// its cache or endpoint), the request, the unauthenticated twin for
+// --check-auth-enforced, the previous state, the judgement, the new state.
+#pragma once
+
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "classify.h"
+#include "oauth2.h"
+#include "policy.h"
+#include "request_spec.h"
+
+namespace probewise {
+
+struct StateOptions {
+  bool enabled = true;  // --no-state turns it off
+  std::string dir;      // "" = default_state_dir()
+  std::string key;      // "" = derived from what is checked
+};
+
+struct CheckJob {
+  RequestSpec spec;  // credentials from files/env already on it
+  Policy policy;
+  std::optional<OAuth2Config> oauth2;
+  StateOptions state;
+};
+
+struct CheckOutcome {
+  ProbeResult result;
+  Verdict verdict;
+  SentAuth sent;
+};
+
+// The identity the state key is derived from: who runs it and what it asks.
+std::string check_identity(const RequestSpec& spec);
+
+// `clock` is injectable for tests; the default is time(nullptr).
+CheckOutcome run_check(const CheckJob& job, std::time_t (*clock)(std::time_t*) = std::time);
+
+}  // namespace probewise
