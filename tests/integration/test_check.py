@@ -200,6 +200,12 @@ class CheckTestCase(unittest.TestCase):
 
     def run_check(self, args, timeout=HARD_TIMEOUT, env=None):
         run_env = dict(Env.run_env)
+        # Every run starts with an empty state directory of its own, so that
+        # change detection (on by default in probewise) never carries one
+        # test's result into another's output. Tests of change detection
+        # pass the state directory themselves.
+        fresh_state = tempfile.mkdtemp(prefix="state-", dir=Env.tmp)
+        run_env.update(XDG_STATE_HOME=fresh_state, PROBEWISE_STATE_DIR=fresh_state)
         run_env.update(env or {})
         start = time.monotonic()
         try:
@@ -805,10 +811,7 @@ class JsonOutputTest(CheckTestCase):
                "http", "timings_ms", "change", "token", "tls", "health")
 
     def json_check(self, args, rc, reason, env=None):
-        # a state directory of its own: no earlier run, so no change to report
-        state_dir = tempfile.mkdtemp(dir=Env.tmp)
-        result = self.check(args + ["--output-format=json", "--state-dir=" + state_dir], rc,
-                            env=env)
+        result = self.check(args + ["--output-format=json"], rc, env=env)
         try:
             doc = json.loads(result.out)
         except ValueError as e:
@@ -916,6 +919,16 @@ class JsonOutputTest(CheckTestCase):
     def test_no_state(self):
         result = self.check(self.http("/") + ["--output-format=json", "--no-state"], 0)
         self.assertIsNone(json.loads(result.out)["change"], str(result))
+
+    def test_change_with_default_state_dir(self):
+        # No option at all: the default state directory (here under
+        # XDG_STATE_HOME / PROBEWISE_STATE_DIR) remembers the last result.
+        state_dir = tempfile.mkdtemp(dir=Env.tmp)
+        env = {"XDG_STATE_HOME": state_dir, "PROBEWISE_STATE_DIR": state_dir}
+        args = self.http("/sequence/default-state?codes=200,401")
+        self.check(args, 0, first="HTTP OK: HTTP/1.1 200 OK - ", env=env)
+        result = self.check(args, 1, first="HTTP WARNING: HTTP/1.1 401 Unauthorized - ", env=env)
+        self.assertIn("changed from 200", result.out, str(result))
 
     def test_change_is_reported(self):
         state_dir = tempfile.mkdtemp(dir=Env.tmp)

@@ -181,6 +181,23 @@ def redirect_chain(h, arg):
     redirect_to(302, h.base_url() + "/redirect_chain/%d" % (hops - 1))(h)
 
 
+SEQUENCES = {}  # name -> number of calls so far, for /sequence/NAME
+SEQUENCES_LOCK = threading.Lock()
+
+
+def sequence(h, name):
+    """/sequence/NAME?codes=200,401: the n-th call answers codes[n % len]."""
+    try:
+        codes = [int(c) for c in h.query.get("codes", "200").split(",")]
+    except ValueError:
+        return h.reply(400, b"bad codes\n")
+    with SEQUENCES_LOCK:
+        n = SEQUENCES.get(name, 0)
+        SEQUENCES[name] = n + 1
+    status = codes[n % len(codes)]
+    h.reply(status, ("call %d of %s: %d\n" % (n + 1, name, status)).encode())
+
+
 def header_check(h):
     h.reply(200, b"header check\n", headers=[("foo", "bar")])
 
@@ -333,6 +350,7 @@ ROUTES = {
 PREFIX_ROUTES = [
     ("/statuscode/", statuscode),
     ("/redirect_chain/", redirect_chain),
+    ("/sequence/", sequence),
 ]
 
 
