@@ -74,6 +74,9 @@ Signals own_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now)
 int rank(const Signal& s, const StatusRule& rule) {
   auto it = std::find(rule.reasons.begin(), rule.reasons.end(), s.reason);
   if (it == rule.reasons.end() || s.strength == Strength::presence) return -1;
+  // A 5xx with Retry-After is maintenance more often than a quota: only an
+  // explicit limit makes it throttling.
+  if (rule.low >= 500 && s.reason == "throttled" && s.strength != Strength::explicit_) return -1;
   // Strength first, then the rule's order.
   return static_cast<int>(s.strength) * 100 + static_cast<int>(rule.reasons.end() - it);
 }
