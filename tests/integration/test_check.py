@@ -920,16 +920,6 @@ class JsonOutputTest(CheckTestCase):
         result = self.check(self.http("/") + ["--output-format=json", "--no-state"], 0)
         self.assertIsNone(json.loads(result.out)["change"], str(result))
 
-    def test_change_with_default_state_dir(self):
-        # No option at all: the default state directory (here under
-        # XDG_STATE_HOME / PROBEWISE_STATE_DIR) remembers the last result.
-        state_dir = tempfile.mkdtemp(dir=Env.tmp)
-        env = {"XDG_STATE_HOME": state_dir, "PROBEWISE_STATE_DIR": state_dir}
-        args = self.http("/sequence/default-state?codes=200,401")
-        self.check(args, 0, first="HTTP OK: HTTP/1.1 200 OK - ", env=env)
-        result = self.check(args, 1, first="HTTP WARNING: HTTP/1.1 401 Unauthorized - ", env=env)
-        self.assertIn("changed from 200", result.out, str(result))
-
     def test_change_is_reported(self):
         state_dir = tempfile.mkdtemp(dir=Env.tmp)
         common = ["--output-format=json", "--state-dir=" + state_dir, "--state-key=it-change"]
@@ -942,6 +932,29 @@ class JsonOutputTest(CheckTestCase):
         # and the Nagios output says so too
         result = self.check(self.http("/statuscode/404") + common[1:], 1)
         self.assertIn("changed from 401", result.out, str(result))
+
+
+@probewise_only
+class ChangeDetectionTest(CheckTestCase):
+
+    def test_change_with_default_state_dir(self):
+        # No option at all: the default state directory (here under
+        # XDG_STATE_HOME / PROBEWISE_STATE_DIR) remembers the last result.
+        state_dir = tempfile.mkdtemp(dir=Env.tmp)
+        env = {"XDG_STATE_HOME": state_dir, "PROBEWISE_STATE_DIR": state_dir}
+        args = self.http("/sequence/default-state?codes=200,401")
+        self.check(args, 0, first="HTTP OK: HTTP/1.1 200 OK - ", env=env)
+        result = self.check(args, 1, first="HTTP WARNING: HTTP/1.1 401 Unauthorized - ", env=env)
+        self.assertIn("changed from 200", result.out, str(result))
+
+    def test_no_change_claimed_for_the_same_status(self):
+        # Only the verdict changed (content mismatch -> OK), not the status:
+        # "changed from 200 OK ... to 200 OK" would say nothing.
+        state_dir = tempfile.mkdtemp(dir=Env.tmp)
+        env = {"XDG_STATE_HOME": state_dir, "PROBEWISE_STATE_DIR": state_dir}
+        self.check(self.http("/") + ["-s", "nothere"], 2, env=env)
+        result = self.check(self.http("/"), 0, first="HTTP OK: HTTP/1.1 200 OK - ", env=env)
+        self.assertNotRegex(result.first, r"changed from 200 OK\b.* to 200 OK\b", str(result))
 
 
 if __name__ == "__main__":
