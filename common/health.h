@@ -1,0 +1,45 @@
+// Health documents (SPEC 1.2 --health): what a /health endpoint says about
+// the service and its components, in the common formats. Pure parsing with
+// bounded work; the verdict is classify()'s.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "expected.h"
+#include "header_map.h"
+
+namespace probewise {
+
+enum class HealthFormat { auto_detect, health_json, spring, microprofile, aspnet, k8s };
+enum class HealthStatus { pass, warn, fail, unknown };
+
+struct HealthComponent {
+  std::string name;         // "db", "diskSpace", "etcd", "db:connections" (health+json check key)
+  HealthStatus status = HealthStatus::unknown;
+  std::string raw_status;   // as the document says it: "UP", "Degraded", "warn"
+  std::string output;       // the component's message, if any ("Connection refused")
+  std::optional<double> observed_value;  // numeric observedValue, for perfdata
+  std::string observed_unit;             // observedUnit, if given
+  std::string component_type;            // componentType / type, if given
+};
+
+struct HealthReport {
+  HealthFormat format = HealthFormat::auto_detect;  // the format found
+  HealthStatus status = HealthStatus::unknown;      // the overall status
+  std::string raw_status;
+  std::string output;                               // a top-level message, if any
+  std::vector<HealthComponent> components;          // nested ones flattened, "parent/child"
+};
+
+std::string_view health_format_name(HealthFormat f);     // "health+json", "spring", ...
+std::optional<HealthFormat> parse_health_format(std::string_view name);  // "auto", "health+json", ...
+std::string_view health_status_name(HealthStatus s);     // "pass", "warn", "fail", "unknown"
+
+// Reads `body` as the requested format (or detects it from the content type
+// and shape). The error says what was expected and what arrived.
+Expected<HealthReport> parse_health(HealthFormat format, const HeaderMap& headers, std::string_view body);
+
+}  // namespace probewise
