@@ -114,7 +114,9 @@ po::options_description describe() {
       "Also send the request without credentials: CRITICAL unless refused with 401/403")(
       "state-dir", str(), "Where the last result of each check is kept, for change detection")(
       "state-key", str(), "Name this check's state (default: derived from the request)")(
-      "no-state", "Do not remember results (no change detection)");
+      "no-state", "Do not remember results (no change detection)")(
+      "health", po::value<std::string>()->implicit_value("auto"),
+      "Judge the body as a health document: auto (default), health+json, spring, microprofile, aspnet, k8s");
   return d;
 }
 
@@ -585,6 +587,13 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
     }
   }
   pol.check_auth_enforced = has("check-auth-enforced");
+  if (has("health")) {
+    auto format = parse_health_format(get("health"));
+    if (!format)
+      return bad("--health",
+                 "'" + get("health") + "' (expected auto, health+json, spring, microprofile, aspnet or k8s)");
+    pol.health = *format;
+  }
   c.state.enabled = !has("no-state");
   c.state.dir = opt_or_empty("state-dir");
   c.state.key = opt_or_empty("state-key");

@@ -90,6 +90,7 @@ class Judge {
     } else {
       if (status()) {
         if (p_.certificate) certificate_too();
+        health();
         dates();
         header_string();
         body_string();
@@ -218,8 +219,63 @@ class Judge {
       return true;
     }
     State state = c->redirect ? p_.redirect_state : c->state;
+    // A health document speaks for itself: a DOWN service answering 503 is
+    // health.failing, not a bare server error.
+    if (health_read() && (code < 300 || (code >= 500 && v_.health->status != HealthStatus::pass)))
+      return true;
     if (state != State::ok || c->reason != "ok") status_finding(state, c->reason);
     return true;
+  }
+
+  // --health: read the document once; true when it was read.
+  bool health_read() {
+    if (!p_.health || !r_.has_answer()) return false;
+    if (!health_tried_) {
+      health_tried_ = true;
+      auto report = parse_health(*p_.health, r_.headers, r_.body);
+      if (report) {
+        v_.health = *report;
+      } else {
+        health_error_ = report.error();
+      }
+    }
+    return v_.health.has_value();
+  }
+
+  void health() {
+    if (!p_.health) return;
+    if (!health_read()) {
+      if (!health_error_.empty())
+        add("content.mismatch", State::unknown, "not a health document: " + health_error_);
+      return;
+    }
+    const HealthReport& h = *v_.health;
+    if (h.status == HealthStatus::pass) return;
+    std::string names;
+    int listed = 0;
+    for (const auto& c : h.components) {
+      if (c.status == HealthStatus::pass) continue;
+      if (++listed > 5) {
+        names += ", ...";
+        break;
+      }
+      names += (names.empty() ? "" : ", ") + c.name +
+               (c.output.empty() ? "" : " (" + c.output.substr(0, 80) + ")");
+    }
+    if (names.empty() && !h.output.empty()) names = h.output.substr(0, 120);
+    switch (h.status) {
+      case HealthStatus::warn:
+        add("health.degraded", State::warning, "health degraded" + (names.empty() ? "" : ": " + names));
+        break;
+      case HealthStatus::fail:
+        add("health.failing", State::critical, "health failing" + (names.empty() ? "" : ": " + names));
+        break;
+      case HealthStatus::unknown:
+        add("health.degraded", State::unknown,
+            "health unknown (" + h.raw_status + ")" + (names.empty() ? "" : ": " + names));
+        break;
+      case HealthStatus::pass: break;
+    }
   }
 
   void auth_enforced() {
@@ -384,6 +440,8 @@ class Judge {
   std::time_t now_;
   Verdict v_;
   std::optional<Diagnosis> diagnosis_;
+  bool health_tried_ = false;
+  std::string health_error_;
 };
 
 }  // namespace

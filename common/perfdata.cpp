@@ -1,5 +1,6 @@
 #include "perfdata.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace probewise {
@@ -60,6 +61,22 @@ std::vector<PerfValue> check_perfdata(const ProbeResult& r, const Policy& p, boo
   phase("time_headers", t.headers_us);
   phase("time_firstbyte", t.ttfb_us);
   phase("time_transfer", t.transfer_us);
+  return out;
+}
+
+std::vector<PerfValue> health_perfdata(const HealthReport& report) {
+  static const std::vector<std::string> units{"s", "ms", "us", "%", "B", "KB", "MB", "GB", "TB", "c"};
+  std::vector<PerfValue> out;
+  for (const auto& c : report.components) {
+    if (!c.observed_value) continue;
+    PerfValue v;
+    v.label = c.name;
+    std::replace(v.label.begin(), v.label.end(), '\'', '_');
+    v.value = *c.observed_value;
+    if (std::find(units.begin(), units.end(), c.observed_unit) != units.end()) v.uom = c.observed_unit;
+    out.push_back(v);
+    if (out.size() >= 50) break;
+  }
   return out;
 }
 

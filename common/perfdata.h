@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "health.h"
 #include "policy.h"
 #include "probe_result.h"
 
@@ -25,5 +26,9 @@ std::string format_perfdata(const std::vector<PerfValue>& values);  // space sep
 // check_curl's labels: time and size, and with `extended` (-E) time_connect,
 // time_ssl (TLS only), time_headers, time_firstbyte and time_transfer.
 std::vector<PerfValue> check_perfdata(const ProbeResult& r, const Policy& p, bool extended);
+
+// Numeric observed values of a health document's components, labelled by
+// component name; units Nagios knows (s, ms, us, %, B, KB, MB, GB, TB, c) are kept.
+std::vector<PerfValue> health_perfdata(const HealthReport& report);
 
 }  // namespace probewise

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "health.h"
 #include "range.h"
 #include "state.h"
 #include "status_list.h"
@@ -51,6 +52,7 @@ struct Policy {
   std::string display_url;                            // "http://host:port/path" for messages
   TokenExpiry token_expiry;                           // --token-expiry
   bool check_auth_enforced = false;                   // --check-auth-enforced
+  std::optional<HealthFormat> health;                 // --health[=FORMAT]
 };
 
 }  // namespace probewise

@@ -51,6 +51,22 @@ json change_member(const Verdict& v) {
           {"same_credentials_as_last_success", c.same_credentials_as_success}};
 }
 
+json health_member(const Verdict& v) {
+  if (!v.health) return nullptr;
+  json components = json::array();
+  for (const auto& c : v.health->components)
+    components.push_back({{"name", c.name},
+                          {"status", std::string(health_status_name(c.status))},
+                          {"raw_status", c.raw_status},
+                          {"output", c.output},
+                          {"observed_value", c.observed_value ? json(*c.observed_value) : json(nullptr)},
+                          {"observed_unit", c.observed_unit}});
+  return {{"status", std::string(health_status_name(v.health->status))},
+          {"raw_status", v.health->raw_status},
+          {"format", std::string(health_format_name(v.health->format))},
+          {"components", components}};
+}
+
 json token_member(const Verdict& v, std::time_t now) {
   if (!v.token_expires_at) return nullptr;
   return {{"expires_at", iso8601(*v.token_expires_at)},
@@ -85,7 +101,7 @@ std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, s
       {"token", token_member(v, now)},
       {"notes", v.notes},
       {"tls", tls_member(r, now)},
-      {"health", nullptr},
+      {"health", health_member(v)},
   };
   if (r.transport != Transport::ok) j["error"] = {{"curl_code", r.curl_code}, {"message", r.error}};
   // Replace invalid UTF-8 from hostile servers instead of throwing.

@@ -7,6 +7,12 @@
 namespace probewise {
 namespace {
 
+std::string format_number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 std::string joined_messages(const Verdict& v) {
   std::string out;
   for (const auto& f : v.findings)
@@ -43,10 +49,25 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
     out += "**** HEADER ****\n" + r.header_block + "\n**** CONTENT ****\n" + r.body + "\n";
 
   std::string line = status_line(r, v);
-  if (v.shape == Shape::http) line += " |" + format_perfdata(check_perfdata(r, p, o.extended_perfdata));
+  if (v.shape == Shape::http) {
+    auto perf = check_perfdata(r, p, o.extended_perfdata);
+    if (v.health)
+      for (auto& extra : health_perfdata(*v.health)) perf.push_back(std::move(extra));
+    line += " |" + format_perfdata(perf);
+  }
   out += line + "\n";
   if (o.show_body && r.has_answer()) out += r.body + "\n";
 
+  if (v.health) {
+    const HealthReport& h = *v.health;
+    out += "Health (" + std::string(health_format_name(h.format)) + "): " + h.raw_status + "\n";
+    for (const auto& c : h.components) {
+      out += "- " + c.name + ": " + c.raw_status;
+      if (c.observed_value) out += ", observed " + format_number(*c.observed_value) + c.observed_unit;
+      if (!c.output.empty()) out += " (" + c.output + ")";
+      out += "\n";
+    }
+  }
   if (v.change && v.shape != Shape::http) out += "Change: " + v.change->message + "\n";
   for (const auto& note : v.notes) out += "Note: " + note + "\n";
   // check_curl's certificate-only answer is exactly one line; so is ours.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "change.h"
+#include "health.h"
 #include "state.h"
 
 namespace probewise {
@@ -40,6 +41,7 @@ struct Verdict {
   std::optional<Change> change;                 // SPEC 1.4
   std::optional<std::time_t> token_expires_at;  // the monitor's own token
   std::vector<std::string> notes;               // e.g. "change detection is off: ..."
+  std::optional<HealthReport> health;           // --health: the document as read
 };
 
 }  // namespace probewise
