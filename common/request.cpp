@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -292,19 +293,23 @@ class Hop {
     errbuf_[0] = '\0';
   }
 
-  void run(const std::string& url, const std::string& connect_to, long timeout_ms) {
-    Easy easy(curl_easy_init());
-    if (!easy) {
+  // Prepares the transfer; nullptr when libcurl could not make a handle (the
+  // result then says so).
+  CURL* start(const std::string& url, const std::string& connect_to, long timeout_ms) {
+    easy_.reset(curl_easy_init());
+    if (!easy_) {
       r_.transport = Transport::error;
       r_.error = "curl_easy_init failed";
-      return;
+      return nullptr;
     }
-    CURL* h = easy.get();
-    bool https = starts_with(to_lower(url), "https:");
-    setup(h, url, connect_to, timeout_ms, https);
+    https_ = starts_with(to_lower(url), "https:");
+    setup(easy_.get(), url, connect_to, timeout_ms, https_);
+    return easy_.get();
+  }
 
-    CURLcode code = curl_easy_perform(h);
-
+  // Records the outcome once libcurl is done with the transfer.
+  void complete(CURLcode code) {
+    CURL* h = easy_.get();
     long os_errno = 0;
     curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
     r_.curl_code = static_cast<int>(code);
@@ -312,8 +317,14 @@ class Hop {
     // check_curl reports libcurl's own redirect limit as a failed transfer.
     if (code == CURLE_TOO_MANY_REDIRECTS) r_.redirect_problem = RedirectProblem::too_many;
     if (code != CURLE_OK) r_.error = errbuf_[0] ? errbuf_ : curl_easy_strerror(code);
-    collect(h, https);
+    collect(h, https_);
   }
+
+  void run(const std::string& url, const std::string& connect_to, long timeout_ms) {
+    if (CURL* h = start(url, connect_to, timeout_ms)) complete(curl_easy_perform(h));
+  }
+
+  CURL* handle() const { return easy_.get(); }
 
  private:
   void setup(CURL* h, const std::string& url, const std::string& connect_to, long timeout_ms, bool https) {
@@ -480,6 +491,8 @@ class Hop {
   Sink sink_;
   Slist headers_;
   Slist connect_to_;
+  Easy easy_;  // declared after the lists it points at, so it is cleaned up first
+  bool https_ = false;
   char errbuf_[CURL_ERROR_SIZE];
 };
 
@@ -550,6 +563,116 @@ ProbeResult perform(const RequestSpec& spec) {
     }
     if (spec.verbosity >= 1) r.trace.push_back("* following redirect to " + redact_url(url));
   }
+}
+
+struct MultiDeleter {
+  void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+};
+
+struct ConcurrentProber::Impl {
+  // One probe in flight; its spec and result live here, at a stable
+  // address, for as long as libcurl points at them.
+  struct Probe {
+    std::uint64_t id = 0;
+    RequestSpec spec;
+    ProbeResult result;
+    std::unique_ptr<Hop> hop;
+  };
+  std::unique_ptr<CURLM, MultiDeleter> multi{curl_multi_init()};
+  std::vector<std::unique_ptr<Probe>> probes;
+
+  void remove(CURL* easy) { curl_multi_remove_handle(multi.get(), easy); }
+};
+
+ConcurrentProber::ConcurrentProber(int max_connections_per_host) : impl_(std::make_unique<Impl>()) {
+  if (impl_->multi && max_connections_per_host > 0)
+    curl_multi_setopt(impl_->multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
+                      static_cast<long>(max_connections_per_host));
+}
+
+ConcurrentProber::~ConcurrentProber() {
+  cancel_all();
+}
+
+void ConcurrentProber::start(std::uint64_t id, const RequestSpec& spec) {
+  auto probe = std::make_unique<Impl::Probe>();
+  probe->id = id;
+  probe->spec = spec;
+  if (probe->spec.redirects != RedirectMode::none && probe->spec.redirects != RedirectMode::curl)
+    probe->spec.redirects = RedirectMode::curl;
+  probe->result.url = probe->spec.url;
+  auto parts = url_parts(probe->spec.url);
+  if (!parts) {
+    probe->result.transport = Transport::error;
+    probe->result.curl_code = CURLE_URL_MALFORMAT;
+    probe->result.error = "malformed URL '" + redact_url(probe->spec.url) + "'";
+  } else {
+    probe->result.port = probe->spec.connect_port ? probe->spec.connect_port : parts->port;
+    probe->hop = std::make_unique<Hop>(probe->spec, probe->result);
+    CURL* easy = probe->hop->start(probe->spec.url,
+                                   connect_to_entry(probe->spec.connect_host, probe->spec.connect_port),
+                                   probe->spec.timeout_ms);
+    if (easy) {
+      curl_easy_setopt(easy, CURLOPT_PRIVATE, probe.get());
+      if (!impl_->multi || curl_multi_add_handle(impl_->multi.get(), easy) != CURLM_OK) {
+        probe->result.transport = Transport::error;
+        probe->result.error = "curl_multi_add_handle failed";
+        probe->hop.reset();
+      }
+    }
+  }
+  impl_->probes.push_back(std::move(probe));
+}
+
+std::vector<std::pair<std::uint64_t, ProbeResult>> ConcurrentProber::run(int wait_ms) {
+  std::vector<std::pair<std::uint64_t, ProbeResult>> done;
+  auto finish = [&](Impl::Probe* p) {
+    auto it = std::find_if(impl_->probes.begin(), impl_->probes.end(),
+                           [p](const std::unique_ptr<Impl::Probe>& q) { return q.get() == p; });
+    if (it == impl_->probes.end()) return;
+    done.emplace_back(p->id, std::move(p->result));
+    impl_->probes.erase(it);
+  };
+  // Probes that failed before libcurl got them.
+  for (std::size_t i = 0; i < impl_->probes.size();) {
+    Impl::Probe* p = impl_->probes[i].get();
+    if (!p->hop) {
+      finish(p);
+    } else {
+      ++i;
+    }
+  }
+  if (!impl_->multi || impl_->probes.empty()) return done;
+  int running = 0;
+  curl_multi_perform(impl_->multi.get(), &running);
+  if (running > 0) {
+    curl_multi_poll(impl_->multi.get(), nullptr, 0, wait_ms, nullptr);
+    curl_multi_perform(impl_->multi.get(), &running);
+  }
+  int queued = 0;
+  while (CURLMsg* msg = curl_multi_info_read(impl_->multi.get(), &queued)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    Impl::Probe* p = nullptr;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &p);
+    CURLcode code = msg->data.result;
+    CURL* easy = msg->easy_handle;
+    if (!p) continue;
+    p->hop->complete(code);
+    impl_->remove(easy);
+    finish(p);
+  }
+  return done;
+}
+
+std::size_t ConcurrentProber::in_flight() const {
+  return impl_->probes.size();
+}
+
+void ConcurrentProber::cancel_all() {
+  for (auto& p : impl_->probes)
+    if (p->hop)
+      if (CURL* easy = p->hop->handle()) impl_->remove(easy);
+  impl_->probes.clear();
 }
 
 bool valid_url(const std::string& url) {

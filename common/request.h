@@ -3,6 +3,11 @@
 // calls curl_global_init() once before the first perform().
 #pragma once
 
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
 #include "probe_result.h"
 #include "request_spec.h"
 
@@ -17,6 +22,31 @@ bool valid_url(const std::string& url);
 // Never throws for anything the network or the server does: a failure is a
 // ProbeResult with transport != ok.
 ProbeResult perform(const RequestSpec& spec);
+
+// Many probes at once on one libcurl multi handle, for the collectd plugin:
+// one thread calls start() and run(); nothing here blocks longer than run()'s
+// wait. Redirects, when wanted, are libcurl's own (RedirectMode::curl); the
+// check's own follow modes are for perform(). Connections are reused where
+// the target allows.
+class ConcurrentProber {
+ public:
+  explicit ConcurrentProber(int max_connections_per_host = 0);
+  ~ConcurrentProber();
+  ConcurrentProber(const ConcurrentProber&) = delete;
+  ConcurrentProber& operator=(const ConcurrentProber&) = delete;
+
+  // Starts a probe; its result comes back from run() under `id`.
+  void start(std::uint64_t id, const RequestSpec& spec);
+  // Drives every transfer for at most wait_ms and returns those that finished.
+  std::vector<std::pair<std::uint64_t, ProbeResult>> run(int wait_ms);
+  std::size_t in_flight() const;
+  // Stops every transfer in flight (shutdown); their results are dropped.
+  void cancel_all();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // "libcurl/7.88.1 OpenSSL/3.0.15 zlib/1.2.13 ..." from curl_version_info(),
 // which, unlike curl_version(), does not initialise LDAP and SASL.
