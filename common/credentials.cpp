@@ -1,12 +1,11 @@
 #include "credentials.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
 
+#include "digest.h"
 #include "redact.h"
 #include "text.h"
 
@@ -97,17 +96,7 @@ Expected<bool> apply_credentials(const CredentialOptions& o, RequestSpec& spec,
 }
 
 std::string fingerprint(const std::string& secret_material) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  std::string input = "probewise-credentials-v1:" + secret_material;
-  if (!EVP_Digest(input.data(), input.size(), digest, &len, EVP_sha256(), nullptr)) return "";
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < 8 && i < len; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return sha256_hex("probewise-credentials-v1:" + secret_material, 16);
 }
 
 SentAuth describe_sent_auth(const RequestSpec& spec) {

@@ -1,7 +1,6 @@
 #include "state_store.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +10,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <random>
+
+#include "digest.h"
 
 namespace probewise {
 namespace {
@@ -48,19 +49,6 @@ Expected<bool> make_private_dir(const std::string& dir) {
       return Error{"cannot create " + part + ": " + errno_text()};
   }
   return check_directory(dir);
-}
-
-std::string hex_sha256(const std::string& input, std::size_t hex_digits) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!EVP_Digest(input.data(), input.size(), digest, &len, EVP_sha256(), nullptr)) return "";
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len && out.size() < hex_digits; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
 }
 
 bool valid_name(const std::string& name) {
@@ -193,7 +181,7 @@ std::string default_state_dir() {
 }
 
 std::string state_key(const std::string& identity) {
-  return hex_sha256(identity, 32);
+  return sha256_hex(identity, 32);
 }
 
 }  // namespace probewise
