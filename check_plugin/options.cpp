@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <set>
 #include <sstream>
 
 #include "request.h"
@@ -597,6 +598,22 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
   c.state.enabled = !has("no-state");
   c.state.dir = opt_or_empty("state-dir");
   c.state.key = opt_or_empty("state-key");
+  // What this check checks: its options, less those that only change how it
+  // reports or where it keeps state.
+  for (const auto& o : p.vm) {
+    static const std::set<std::string> ignored{
+        "verbose",        "output-format",     "state-dir", "state-key", "no-state", "timeout",
+        "timeout-result", "extended-perfdata", "show-body", "link",      "nohtml"};
+    if (ignored.count(o.first)) continue;
+    c.state.identity += o.first + "=";
+    if (o.second.value().type() == typeid(std::string))
+      c.state.identity += o.second.as<std::string>();
+    else if (o.second.value().type() == typeid(int))
+      c.state.identity += std::to_string(o.second.as<int>());
+    else if (o.second.value().type() == typeid(Strings))
+      for (const auto& item : o.second.as<Strings>()) c.state.identity += item + "\n";
+    c.state.identity += ";";
+  }
   if (!c.state.dir.empty() && c.state.dir.front() != '/')
     return bad("--state-dir", "'" + c.state.dir + "' is not an absolute path");
 

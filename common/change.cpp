@@ -44,8 +44,12 @@ std::optional<Change> detect_change(const std::optional<StoredState>& previous, 
   c.last_success = previous->last_success;
   c.same_credentials_as_success = previous->last_success != 0 && !seen.credentials.empty() &&
                                   seen.credentials == previous->success_credentials;
-  const std::string from = previous->status_text.empty() ? previous->reason : previous->status_text;
-  const std::string to = seen.status_text.empty() ? seen.reason : seen.status_text;
+  std::string from = previous->status_text.empty() ? previous->reason : previous->status_text;
+  std::string to = seen.status_text.empty() ? seen.reason : seen.status_text;
+  if (from == to) {  // same status, another reason: name the reasons
+    from += " (" + previous->reason + ")";
+    to += " (" + seen.reason + ")";
+  }
   c.message = "changed from " + from + " (for " + format_duration(now - previous->since) + ", since " +
               format_utc_minute(previous->since) + ") to " + to;
   return c;

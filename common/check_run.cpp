@@ -85,7 +85,8 @@ CheckOutcome run_check(const CheckJob& job, std::time_t (*clock)(std::time_t*)) 
     auto opened = StateStore::open(job.state.dir.empty() ? default_state_dir() : job.state.dir);
     if (opened) {
       store = std::move(opened).value();
-      key = state_key(job.state.key.empty() ? check_identity(job.spec) : "key|" + job.state.key);
+      key = state_key(job.state.key.empty() ? check_identity(job.spec) + "|" + job.state.identity
+                                            : "key|" + job.state.key);
       ctx.previous = store->load(key);
     } else {
       ctx.notes.push_back("change detection is off: " + opened.error());

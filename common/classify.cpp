@@ -388,6 +388,7 @@ class Judge {
       if (v_.state != before || (v_.reason == "ok" && f.state == v_.state)) v_.reason = f.reason;
     }
     if (v_.state == State::ok) v_.reason = "ok";
+    if (v_.reasons.empty()) v_.reasons.push_back(v_.reason);
     // Primary reason first.
     for (std::size_t i = 0; i < v_.reasons.size(); ++i)
       if (v_.reasons[i] == v_.reason && i > 0) std::swap(v_.reasons[0], v_.reasons[i]);
