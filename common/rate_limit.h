@@ -18,6 +18,7 @@ struct RateLimit {
   std::optional<long long> remaining;
   std::optional<long long> reset_seconds;        // from now until the window resets
   std::optional<long long> retry_after_seconds;  // from now
+  std::optional<long long> window_seconds;       // the policy's window ("w"), when told
   std::vector<std::string> evidence;             // the headers it was read from
   bool present() const;
   bool exhausted() const;  // remaining == 0, or a Retry-After was given
@@ -25,6 +26,9 @@ struct RateLimit {
   std::optional<long long> retry_in() const;
 };
 
+// Reads every form it knows; where several give the same field, the IETF
+// RateLimit field wins over RateLimit-*, which wins over X-RateLimit-*.
+// Values that do not parse are ignored; never throws.
 RateLimit parse_rate_limit(const HeaderMap& headers, std::time_t now);
 
 // "throttled" signals for this answer (429, or 403/503 with exhausted limits).
