@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "text.h"
+
 namespace probewise {
 
 std::string format_duration(long long seconds) {
@@ -25,11 +27,7 @@ std::string format_duration(long long seconds) {
 }
 
 std::string format_utc_minute(std::time_t t) {
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
+  return format_utc(t, "%Y-%m-%d %H:%M UTC");
 }
 
 std::optional<Change> detect_change(const std::optional<StoredState>& previous, const Observation& seen,

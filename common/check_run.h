@@ -16,10 +16,10 @@
 namespace probewise {
 
 struct StateOptions {
-  bool enabled = true;  // --no-state turns it off
-  std::string dir;      // "" = default_state_dir()
-  std::string key;      // "" = derived from what is checked
-  std::string identity; // what the front end says the check is (e.g. its options), part of the key
+  bool enabled = true;   // --no-state turns it off
+  std::string dir;       // "" = default_state_dir()
+  std::string key;       // "" = derived from what is checked
+  std::string identity;  // what the front end says the check is (e.g. its options), part of the key
 };
 
 struct CheckJob {

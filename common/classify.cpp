@@ -58,13 +58,9 @@ std::string shown_search(const std::string& s) {
   return s.size() >= 30 ? s.substr(0, 26) + "..." : s;
 }
 
+// check_curl's "%c %z" in the C locale, in GMT: "Thu Nov 28 21:02:11 2030 +0000"
 std::string gmt_stamp(std::time_t t) {
-  // check_curl's "%c %z" in the C locale, in GMT: "Thu Nov 28 21:02:11 2030 +0000"
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a %b %e %H:%M:%S %Y +0000", &tm);
-  return buf;
+  return format_utc(t, "%a %b %e %H:%M:%S %Y +0000");
 }
 
 std::string format(const char* fmt, double a, double b = 0, double c = 0) {

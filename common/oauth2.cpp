@@ -33,8 +33,11 @@ std::string form_encode(std::string_view s) {
 
 RequestSpec token_request(const OAuth2Config& config, const std::string& client_secret,
                           const RequestSpec& base) {
-  RequestSpec s;
+  // The check's TLS, proxy, address family and timeouts; its own request.
+  RequestSpec s = base;
   s.url = config.token_url;
+  s.connect_host.clear();
+  s.connect_port = 0;
   s.method = "POST";
   s.has_body = true;
   s.body = "grant_type=client_credentials";
@@ -43,21 +46,12 @@ RequestSpec token_request(const OAuth2Config& config, const std::string& client_
   s.headers = {"Accept: application/json"};
   // client_secret_basic (RFC 6749 2.3.1): both parts form-encoded first.
   s.basic_auth = form_encode(config.client_id) + ":" + form_encode(client_secret);
-  s.user_agent = base.user_agent;
-  s.proxy = base.proxy;
-  s.proxy_from_env = base.proxy_from_env;
-  s.noproxy = base.noproxy;
-  s.verify_peer = base.verify_peer;
-  s.verify_host = base.verify_host;
-  s.ca_file = base.ca_file;
-  s.ca_path = base.ca_path;
-  s.client_cert = base.client_cert;
-  s.client_key = base.client_key;
-  s.ip_family = base.ip_family;
-  s.timeout_ms = base.timeout_ms;
-  s.connect_timeout_ms = base.connect_timeout_ms;
+  s.no_body = false;
+  s.redirects = RedirectMode::none;
+  s.cookie_jar.clear();
+  s.cookie_engine = false;
+  s.want_certificate = false;
   s.max_body_bytes = 64 * 1024;
-  s.verbosity = base.verbosity;
   return s;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "render.h"
+#include "text.h"
 
 namespace probewise {
 namespace {
@@ -14,11 +15,7 @@ double ms(std::int64_t us) {
 }
 
 std::string iso8601(std::time_t t) {
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return format_utc(t, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 json http_member(const ProbeResult& r) {

@@ -123,28 +123,22 @@ Transport transport_of(CURLcode code, long os_errno) {
   }
 }
 
+// -S1.2 pins the version (min and max); -S1.2+ sets the minimum only.
+struct TlsBounds {
+  TlsVersion version;
+  long min, max;
+};
+constexpr TlsBounds kTlsBounds[] = {
+    {TlsVersion::v1_0, CURL_SSLVERSION_TLSv1_0, CURL_SSLVERSION_MAX_TLSv1_0},
+    {TlsVersion::v1_1, CURL_SSLVERSION_TLSv1_1, CURL_SSLVERSION_MAX_TLSv1_1},
+    {TlsVersion::v1_2, CURL_SSLVERSION_TLSv1_2, CURL_SSLVERSION_MAX_TLSv1_2},
+    {TlsVersion::v1_3, CURL_SSLVERSION_TLSv1_3, CURL_SSLVERSION_MAX_TLSv1_3},
+};
+
 long tls_option(const RequestSpec& spec) {
-  long min = CURL_SSLVERSION_DEFAULT, max = CURL_SSLVERSION_MAX_DEFAULT;
-  switch (spec.tls_min) {
-    case TlsVersion::any: return CURL_SSLVERSION_DEFAULT;
-    case TlsVersion::v1_0:
-      min = CURL_SSLVERSION_TLSv1_0;
-      max = CURL_SSLVERSION_MAX_TLSv1_0;
-      break;
-    case TlsVersion::v1_1:
-      min = CURL_SSLVERSION_TLSv1_1;
-      max = CURL_SSLVERSION_MAX_TLSv1_1;
-      break;
-    case TlsVersion::v1_2:
-      min = CURL_SSLVERSION_TLSv1_2;
-      max = CURL_SSLVERSION_MAX_TLSv1_2;
-      break;
-    case TlsVersion::v1_3:
-      min = CURL_SSLVERSION_TLSv1_3;
-      max = CURL_SSLVERSION_MAX_TLSv1_3;
-      break;
-  }
-  return spec.tls_exact ? (min | max) : min;
+  for (const auto& b : kTlsBounds)
+    if (b.version == spec.tls_min) return spec.tls_exact ? (b.min | b.max) : b.min;
+  return CURL_SSLVERSION_DEFAULT;
 }
 
 long http_version_option(HttpVersion v) {

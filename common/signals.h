@@ -9,13 +9,13 @@
 namespace probewise {
 
 enum class Strength {
-  presence = 1,  // shows who is in the path, not what happened (a CDN's Server header)
-  wording = 2,   // typical words of a cause ("token has expired" in a message)
-  explicit_ = 3, // an explicit code (RFC 6750 error="invalid_token", a vendor's block page, error 1020)
+  presence = 1,   // shows who is in the path, not what happened (a CDN's Server header)
+  wording = 2,    // typical words of a cause ("token has expired" in a message)
+  explicit_ = 3,  // an explicit code (RFC 6750 error="invalid_token", a vendor's block page, error 1020)
 };
 
 struct Signal {
-  std::string reason;    // a SPEC 1.3 code, e.g. "auth.expired_credentials", "forbidden.waf"
+  std::string reason;  // a SPEC 1.3 code, e.g. "auth.expired_credentials", "forbidden.waf"
   Strength strength = Strength::wording;
   std::string detail;    // words for the status line, e.g. "the access token expired"
   std::string evidence;  // where it was seen, e.g. "WWW-Authenticate: Bearer error=\"invalid_token\""

@@ -45,4 +45,12 @@ std::string ellipsize(std::string_view s, std::size_t max_chars) {
   return std::string(s.substr(0, max_chars - 3)) + "...";
 }
 
+std::string format_utc(std::time_t t, const char* format) {
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[128];
+  std::size_t n = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
+}
+
 }  // namespace probewise

@@ -1,6 +1,7 @@
 // Small string helpers shared by the parsers.
 #pragma once
 
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,5 +16,7 @@ bool iequals(std::string_view a, std::string_view b);
 bool starts_with(std::string_view s, std::string_view prefix);
 // "abcdef" cut to max_chars with "..." as check_curl shows search strings.
 std::string ellipsize(std::string_view s, std::size_t max_chars);
+// strftime() of t in UTC, e.g. format_utc(t, "%Y-%m-%dT%H:%M:%SZ").
+std::string format_utc(std::time_t t, const char* format);
 
 }  // namespace probewise
