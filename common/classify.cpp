@@ -122,6 +122,8 @@ class Judge {
       const ReasonInfo* info = find_reason(diagnosis_->reason);
       std::string words = info ? std::string(info->label) : diagnosis_->reason;
       if (!diagnosis_->detail.empty()) words += ": " + diagnosis_->detail;
+      // Nothing in the answer to explain it: the status line stays check_curl's.
+      if (!diagnosis_->from_evidence && diagnosis_->detail.empty()) words = fallback_message;
       if (diagnosis_->reason == "auth.service_unavailable") state = worst(state, State::critical);
       add(diagnosis_->reason, state, words);
     } else {

@@ -53,10 +53,10 @@ std::string ago(long long seconds) {
 
 Signals own_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now) {
   Signals out;
-  // On a 401 nothing beats knowing that nothing was sent; a 403 may still
-  // be a block that has nothing to do with credentials.
+  // On a 401 nothing beats knowing that nothing was sent; on a 403 it is
+  // only context: the answer itself must show that credentials are wanted.
   if (!sent.sent && (r.status == 401 || r.status == 403)) {
-    out.push_back({"auth.missing_credentials", r.status == 401 ? Strength::explicit_ : Strength::wording,
+    out.push_back({"auth.missing_credentials", r.status == 401 ? Strength::explicit_ : Strength::presence,
                    "the request carried no credentials", "sent: no credentials", ""});
   }
   if (sent.expires_at && *sent.expires_at <= now) {
@@ -132,6 +132,7 @@ std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& sent, st
 
   Diagnosis d;
   d.reason = best ? best->reason : std::string(rule->fallback);
+  d.from_evidence = best != nullptr;
   d.detail = best ? best->detail : "";
   d.vendor = best ? best->vendor : "";
   if (!best && d.reason == "auth.invalid_credentials")

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "options.h"
 #include "recorded.h"
 #include "render.h"
@@ -36,6 +38,9 @@ TEST_P(Recorded, GivesTheRecordedVerdict) {
   std::string line = status_line(c.result, v);
   if (c.keys.count("expect_line")) {
     EXPECT_NE(line.find(c.keys["expect_line"]), std::string::npos) << line;
+  }
+  if (c.keys.count("expect_line_regex")) {
+    EXPECT_TRUE(std::regex_search(line, std::regex(c.keys["expect_line_regex"]))) << line;
   }
   if (c.keys.count("expect_reasons")) {
     std::string all;
