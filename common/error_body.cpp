@@ -304,7 +304,7 @@ constexpr Row kRows[] = {
     {On::text, "has been revoked|was revoked|token revoked|revoked token|key revoked|is revoked", "",
      "auth.invalid_credentials", kWording, "the credentials were revoked: {message}"},
     {On::text,
-     "invalid token|invalid access token|invalid api key|invalid key|invalid credentials|"
+     "invalid token|invalid access token|invalid api key|invalid credentials|"
      "incorrect credentials|invalid username or password|incorrect username or password|bad token|"
      "invalid jwt|invalid signature|signature verification failed|signature*invalid|invalid audience|"
      "audience*invalid|audience*mismatch|invalid issuer|authentication failed|unknown api key|"
@@ -582,6 +582,18 @@ bool also_matches(const Row& row, const std::vector<Field>& fields, const std::v
 bool is_read_status(int status) {
   return status == 400 || status == 401 || status == 403 || status == 407 || status == 429 ||
          (status >= 500 && status <= 599);
+}
+
+// What a row may claim on this status. 400 is read for the explicit codes AWS
+// and OAuth token endpoints put there, not for words ("pagination token is
+// not valid" is a validation error). On 5xx only a failing auth service or
+// a rate limit: "Permission denied: '/var/log/app.log'" in a 500 is the
+// server's own problem.
+bool fits_status(const Row& row, int status) {
+  if (status == 400) return row.strength == Strength::explicit_;
+  if (status >= 500 && status <= 599)
+    return row.reason == "auth.service_unavailable" || row.reason == "throttled";
+  return true;
 }
 
 std::string shown(std::string_view value, std::size_t max_chars) {
@@ -925,6 +937,7 @@ Signals error_body_signals(const HeaderMap& headers, std::string_view body, int 
       for (std::size_t r = 0; r < kRowCount; ++r) {
         WordingMatch m = row_match(kRows[r], fields[f], lower[f]);
         if (m.found() && also_matches(kRows[r], fields, lower)) {
+          if (!fits_status(kRows[r], status)) break;  // the value's best reading does not apply here
           hits.push_back({r, f, m});
           break;
         }

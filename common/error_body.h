@@ -2,11 +2,13 @@
 // XML errors, problem+json, plain text), read into Signals for the auth.*,
 // forbidden.*, throttled codes. Bounded work on any input; never throws.
 //
-// Which answers are read: status 400 (AWS and OAuth token endpoints answer
-// auth failures with 400), 401, 403, 407, 429 and 5xx. Any other status
-// (a 200 page that mentions "expired", a 404) yields nothing, except for an
-// unmistakable error object: Slack's {"ok":false,"error":"..."} and GraphQL's
-// errors[].extensions.code, which arrive with 200.
+// Which answers are read: 401, 403, 407, 429; 400 for explicit codes only
+// (AWS and OAuth token endpoints answer auth failures with 400; words in a 400
+// are usually validation errors); 5xx for auth.service_unavailable and
+// throttled only. Any other status (a 200 page that mentions "expired", a
+// 404) yields nothing, except for an unmistakable error object: Slack's
+// {"ok":false,"error":"..."} and GraphQL's errors[].extensions.code, which
+// arrive with 200.
 //
 // Signals come back best first: Strength::explicit_ before wording, and among
 // equals the more specific table row first; at most one signal per reason.

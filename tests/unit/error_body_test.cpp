@@ -1,4 +1,5 @@
-// error_body_signals and the shared body-text helpers.
+// error_body_signals and the shared body-text helpers; and the recorded
+// denials under data/denials, read by both body readers together.
 #include "error_body.h"
 
 #include <gtest/gtest.h>
@@ -6,6 +7,10 @@
 #include <algorithm>
 #include <set>
 #include <string>
+
+#include "recorded.h"
+#include "text.h"
+#include "vendor_fingerprints.h"
 
 namespace probewise {
 namespace {
@@ -62,14 +67,12 @@ TEST(ErrorBody, Dialects) {
        R"({"error":{"errors":[{"domain":"usageLimits","reason":"dailyLimitExceeded","message":"Daily Limit Exceeded"}],"code":403}})",
        "throttled"},
       {"AWS query XML", 403,
-       "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</"
-       "Code><Message>The security "
+       "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security "
        "token "
        "included in the request is invalid.</Message></Error></ErrorResponse>",
        "auth.invalid_credentials"},
       {"AWS EC2 XML", 401,
-       "<Response><Errors><Error><Code>AuthFailure</Code><Message>AWS was not "
-       "able to validate the provided "
+       "<Response><Errors><Error><Code>AuthFailure</Code><Message>AWS was not able to validate the provided "
        "access credentials</Message></Error></Errors></Response>",
        "auth.invalid_credentials"},
       {"AWS JSON", 400,
@@ -79,11 +82,8 @@ TEST(ErrorBody, Dialects) {
        R"({"error":{"code":"InvalidAuthenticationToken","message":"The access token is invalid."}})",
        "auth.invalid_credentials"},
       {"Azure Storage", 401,
-       "<?xml "
-       "version=\"1.0\"?><Error><Code>NoAuthenticationInformation</"
-       "Code><Message>Server failed to "
-       "authenticate the request. Please refer to the information in the "
-       "www-authenticate "
+       "<?xml version=\"1.0\"?><Error><Code>NoAuthenticationInformation</Code><Message>Server failed to "
+       "authenticate the request. Please refer to the information in the www-authenticate "
        "header.</Message></Error>",
        "auth.missing_credentials"},
       {"Azure AD", 400,
@@ -126,6 +126,11 @@ TEST(ErrorBody, Dialects) {
       {"HTML", 429, "<html><body><h1>Too Many Requests</h1></body></html>", "throttled"},
       {"identity backend", 502, "upstream auth error: identity provider request timed out after 5s",
        "auth.service_unavailable"},
+      // Not claims: words in a 400 validation error, a server's own file permissions in a 500.
+      {"validation error", 400, R"({"message":"Pagination token is not valid"})", ""},
+      {"Python traceback", 500, "PermissionError: [Errno 13] Permission denied: '/var/log/app.log'", ""},
+      {"Spring 500", 500, R"({"status":500,"error":"Internal Server Error","message":"Token has expired"})",
+       ""},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(std::string(c.origin) + ": " + c.body);
@@ -145,8 +150,7 @@ TEST(ErrorBody, ExplicitCodesAndWordingStrengths) {
 }
 
 TEST(ErrorBody, BestFirstAndOnePerReason) {
-  // Google: ErrorInfo's ACCESS_TOKEN_EXPIRED beats the status and message
-  // words.
+  // Google: ErrorInfo's ACCESS_TOKEN_EXPIRED beats the status and message words.
   auto s =
       error_body_signals(headers(""),
                          R"({"error":{"code":401,"status":"UNAUTHENTICATED","message":"Request had invalid )"
@@ -170,9 +174,7 @@ TEST(ErrorBody, DetailAndEvidenceInOperatorWords) {
       R"({"error":{"code":403,"message":"Permission 'x.list' denied on resource 'p'.","status":"PERMISSION_DENIED"}})",
       403);
   ASSERT_FALSE(s.empty());
-  EXPECT_EQ(s[0].detail,
-            "the caller lacks permission: Permission 'x.list' "
-            "denied on resource 'p'");
+  EXPECT_EQ(s[0].detail, "the caller lacks permission: Permission 'x.list' denied on resource 'p'");
   EXPECT_NE(s[0].evidence.find(R"(error.status="PERMISSION_DENIED")"), std::string::npos) << s[0].evidence;
 }
 
@@ -191,16 +193,14 @@ TEST(ErrorBody, HeaderCodes) {
   ASSERT_FALSE(s.empty());
   EXPECT_EQ(s[0].reason, "forbidden.permission");
   EXPECT_EQ(s[0].evidence, "header x-ms-error-code: AuthorizationPermissionMismatch");
-  EXPECT_EQ(best_reason("", 400,
-                        "x-amzn-ErrorType: "
-                        "ExpiredTokenException:http://internal.amazon.com/coral/\r\n"),
-            "auth.expired_credentials");
+  EXPECT_EQ(
+      best_reason("", 400, "x-amzn-ErrorType: ExpiredTokenException:http://internal.amazon.com/coral/\r\n"),
+      "auth.expired_credentials");
 }
 
 TEST(ErrorBody, NeverEchoesCredentials) {
   const std::string jwt =
-      "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ."
-      "eyJzdWIiOiJwcm9iZSIsImV4cCI6MTcwMDAwMDAwMH0."
+      "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJwcm9iZSIsImV4cCI6MTcwMDAwMDAwMH0."
       "c2lnbmF0dXJlLXNpZ25hdHVyZQ";
   const std::string bodies[] = {
       R"({"error":"invalid_token","error_description":"token )" + jwt + R"( has expired"})",
@@ -231,8 +231,7 @@ TEST(ErrorBody, RedactKeepsIdsOperatorsNeed) {
 }
 
 // ---------------------------------------------------------------------------
-// Status gating: only 400/401/403/407/429/5xx, except unmistakable error
-// objects.
+// Status gating: only 400/401/403/407/429/5xx, except unmistakable error objects.
 
 TEST(ErrorBody, SuccessPagesDoNotOverClaim) {
   EXPECT_TRUE(
@@ -280,9 +279,8 @@ TEST(ErrorBody, HostileInput) {
 
 TEST(BodyText, EntitiesTagsAndWhitespace) {
   PageText t = page_text(
-      "<p>Reference&#32;&#35;18&#46;5f\n\n  You "
-      "don&rsquo;t</p><script>var a='ip blocked'</script>x",
-      1000, true);
+      "<p>Reference&#32;&#35;18&#46;5f\n\n  You don&rsquo;t</p><script>var a='ip blocked'</script>x", 1000,
+      true);
   EXPECT_EQ(t.cased, "Reference #18.5f You don't x");
   EXPECT_EQ(t.lower, "reference #18.5f you don't x");
   EXPECT_EQ(page_text("a<b>c</b>", 1000, false).cased, "a<b>c</b>");
@@ -300,6 +298,54 @@ TEST(BodyText, Wording) {
   EXPECT_EQ(m.end, 18u);
   EXPECT_FALSE(find_wording("", "a").found());
   EXPECT_FALSE(find_wording("abc", "").found());
+}
+
+// ---------------------------------------------------------------------------
+// Recorded denials: every file under data/denials, both readers.
+
+bool is_claim(const std::string& reason) {
+  return reason == "throttled" || (starts_with(reason, "auth.") && reason != "auth.not_enforced") ||
+         (starts_with(reason, "forbidden.") && reason != "forbidden.unspecified");
+}
+
+TEST(RecordedDenials, EveryAnswer) {
+  auto files = testing::recorded_files(std::string(PROBEWISE_TEST_DATA) + "/denials");
+  ASSERT_GE(files.size(), 60u);
+  for (const auto& path : files) {
+    auto c = testing::load_recorded(path);
+    SCOPED_TRACE(c.name + " (" + c.keys["origin"] + ")");
+    ASSERT_TRUE(c.keys.count("expect_reason"));
+    ASSERT_EQ(c.result.status, std::stoi(c.keys["status"]));
+    const auto& r = c.result;
+
+    Signals all = vendor_signals(r.headers, r.body, r.status);
+    Signals body = error_body_signals(r.headers, r.body, r.status);
+    all.insert(all.end(), body.begin(), body.end());
+    const Signal* best = strongest(all);
+    const std::string expect = c.keys["expect_reason"];
+
+    if (is_claim(expect)) {
+      ASSERT_NE(best, nullptr) << "no signal";
+      EXPECT_EQ(best->reason, expect) << best->detail << " | " << best->evidence;
+      if (c.keys.count("expect_vendor")) {
+        EXPECT_EQ(best->vendor, c.keys["expect_vendor"]);
+      }
+      if (c.keys.count("expect_evidence")) {
+        EXPECT_NE(best->evidence.find(c.keys["expect_evidence"]), std::string::npos) << best->evidence;
+      }
+      EXPECT_FALSE(best->detail.empty());
+      EXPECT_FALSE(best->evidence.empty());
+    } else {
+      // ok, forbidden.unspecified, http.*: no block or auth claim at all.
+      EXPECT_EQ(best, nullptr) << best->reason << ": " << best->detail << " | " << best->evidence;
+    }
+    if (c.keys.count("expect_presence")) {
+      bool found = std::any_of(all.begin(), all.end(), [&](const Signal& s) {
+        return s.strength == Strength::presence && s.vendor == c.keys["expect_presence"];
+      });
+      EXPECT_TRUE(found) << "no presence signal for " << c.keys["expect_presence"];
+    }
+  }
 }
 
 }  // namespace
