@@ -221,7 +221,11 @@ class Judge {
     // health.failing, not a bare server error.
     if (health_read() && (code < 300 || (code >= 500 && v_.health->status != HealthStatus::pass)))
       return true;
-    if (state != State::ok || c->reason != "ok") status_finding(state, c->reason);
+    if (state != State::ok || c->reason != "ok") {
+      status_finding(state, c->reason);
+    } else if (diagnosis_) {  // a 2xx whose body says the request was refused
+      status_finding(State::warning, "ok");
+    }
     return true;
   }
 

@@ -13,30 +13,46 @@ namespace probewise {
 namespace {
 
 // Which reasons each kind of answer can have, in the order that breaks ties
-// between equally strong signals (most specific first).
+// between equally strong signals (most specific first). The first rule that
+// covers a status applies.
 struct StatusRule {
   int low, high;
   std::vector<std::string_view> reasons;
-  std::string_view fallback;  // when no signal decides; "" = not a denial
+  std::string_view fallback;                    // when no signal decides; "" = not a denial
+  std::vector<std::string_view> explicit_only;  // reasons that need an explicit signal here
 };
+
+const std::vector<std::string_view> kAllDenials{"throttled",
+                                                "forbidden.geo",
+                                                "forbidden.ip",
+                                                "forbidden.waf",
+                                                "auth.expired_credentials",
+                                                "auth.invalid_credentials",
+                                                "auth.malformed_credentials",
+                                                "forbidden.permission",
+                                                "auth.missing_credentials",
+                                                "auth.service_unavailable"};
 
 const std::vector<StatusRule>& status_rules() {
   static const std::vector<StatusRule> rules{
-      {407, 407, {"auth.proxy_required"}, "auth.proxy_required"},
-      {429, 429, {"throttled"}, "throttled"},
+      {407, 407, {"auth.proxy_required"}, "auth.proxy_required", {}},
+      {429, 429, {"throttled"}, "throttled", {}},
       {401,
        401,
        {"throttled", "auth.expired_credentials", "auth.malformed_credentials", "auth.service_unavailable",
         "auth.invalid_credentials", "auth.missing_credentials"},
-       "auth.invalid_credentials"},
-      {403,
-       403,
-       {"throttled", "forbidden.geo", "forbidden.ip", "forbidden.waf", "auth.expired_credentials",
-        "auth.invalid_credentials", "auth.malformed_credentials", "forbidden.permission",
-        "auth.missing_credentials", "auth.service_unavailable"},
-       "forbidden.unspecified"},
-      {400, 400, {"auth.malformed_credentials", "auth.expired_credentials"}, ""},
-      {500, 599, {"auth.service_unavailable", "throttled"}, ""},
+       "auth.invalid_credentials",
+       {}},
+      {403, 403, kAllDenials, "forbidden.unspecified", {}},
+      // 400 (AWS and OAuth errors), 405/406 (WAF rules), 451 (geo): only
+      // when the answer says so.
+      {400, 499, kAllDenials, "", {}},
+      // A block page or an exhausted quota behind a 5xx must be explicit:
+      // a 503 with Retry-After is maintenance more often than a quota.
+      {500, 599, kAllDenials, "", {"throttled", "forbidden.geo", "forbidden.ip", "forbidden.waf"}},
+      // APIs that answer 200 with an error object (Slack's ok:false, GraphQL
+      // errors with extensions.code): the body reader reads nothing else on a 2xx.
+      {200, 299, kAllDenials, "", {}},
   };
   return rules;
 }
@@ -74,9 +90,9 @@ Signals own_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now)
 int rank(const Signal& s, const StatusRule& rule) {
   auto it = std::find(rule.reasons.begin(), rule.reasons.end(), s.reason);
   if (it == rule.reasons.end() || s.strength == Strength::presence) return -1;
-  // A 5xx with Retry-After is maintenance more often than a quota: only an
-  // explicit limit makes it throttling.
-  if (rule.low >= 500 && s.reason == "throttled" && s.strength != Strength::explicit_) return -1;
+  if (s.strength != Strength::explicit_ &&
+      std::find(rule.explicit_only.begin(), rule.explicit_only.end(), s.reason) != rule.explicit_only.end())
+    return -1;
   // Strength first, then the rule's order.
   return static_cast<int>(s.strength) * 100 + static_cast<int>(rule.reasons.end() - it);
 }

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "credentials.h"
 #include "options.h"
 #include "recorded.h"
 #include "render.h"
@@ -54,6 +55,41 @@ TEST_P(Recorded, GivesTheRecordedVerdict) {
 
 INSTANTIATE_TEST_SUITE_P(Responses, Recorded,
                          ::testing::ValuesIn(recorded_files(PROBEWISE_TEST_DATA "/responses")),
+                         [](const auto& info) {
+                           std::string n = info.param.substr(info.param.find_last_of('/') + 1);
+                           n = n.substr(0, n.size() - 4);
+                           for (auto& ch : n)
+                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return n;
+                         });
+
+// The denials recorded for the signal readers (tests/data/denials), judged
+// end to end. The check sent a bearer token unless the case is about
+// missing credentials; `sent: none` or `sent: bearer` in a file overrides.
+class RecordedDenial : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RecordedDenial, DiagnosisNamesTheRecordedReason) {
+  auto c = load_recorded(GetParam());
+  // expect_reason is what the signal readers claim; expect_verdict, where
+  // given, is the end-to-end verdict when the two differ.
+  const std::string expected =
+      c.keys.count("expect_verdict") ? c.keys["expect_verdict"] : c.keys["expect_reason"];
+  std::string sent =
+      c.keys.count("sent") ? c.keys["sent"] : (expected == "auth.missing_credentials" ? "none" : "bearer");
+  RequestSpec spec;
+  if (sent == "bearer") spec.headers = {"Authorization: Bearer opaque-monitor-token"};
+  Context ctx;
+  ctx.now = kNow;
+  ctx.sent = describe_sent_auth(spec);
+  Verdict v = classify(c.result, Policy{}, ctx);
+  EXPECT_EQ(v.reason, expected) << c.keys["origin"] << "\n" << status_line(c.result, v);
+  if (v.state != State::ok) {
+    EXPECT_FALSE(v.hints.empty());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Denials, RecordedDenial,
+                         ::testing::ValuesIn(recorded_files(PROBEWISE_TEST_DATA "/denials")),
                          [](const auto& info) {
                            std::string n = info.param.substr(info.param.find_last_of('/') + 1);
                            n = n.substr(0, n.size() - 4);
