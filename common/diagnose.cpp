@@ -173,9 +173,8 @@ std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& sent, st
   if (d.reason == "auth.malformed_credentials" && sent.sent)
     d.hints.push_back(
         "Check the header name and scheme, and any proxy that strips or rewrites Authorization.");
-  if (d.reason == "auth.missing_credentials")
-    d.hints.push_back(
-        "Give the check its credentials (--bearer-token-file, --basic-auth-file, --header-file).");
+  if ((d.reason == "forbidden.waf" || d.reason == "forbidden.unspecified") && !r.user_agent.empty())
+    add_unique(d.evidence, "User-Agent sent: " + r.user_agent);
   return d;
 }
 

@@ -7,7 +7,8 @@ const std::vector<ReasonInfo>& reason_table() {
       {"ok", "ok", {}},
       {"auth.missing_credentials",
        "missing credentials",
-       {"The request carried no credentials: configure the monitor's token or password.",
+       {"The request carried no credentials: give the check its token or password (--bearer-token-file, "
+        "--basic-auth-file, --header-file, or the --oauth2-* options).",
         "Check that the credentials file or variable is readable by the monitoring user."}},
       {"auth.expired_credentials",
        "expired credentials",

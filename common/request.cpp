@@ -678,6 +678,10 @@ bool global_init() {
   return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
 }
 
+void global_cleanup() {
+  curl_global_cleanup();
+}
+
 std::string libcurl_version_line() {
   const curl_version_info_data* v = curl_version_info(CURLVERSION_NOW);
   std::string line = std::string("libcurl/") + v->version;

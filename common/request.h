@@ -13,8 +13,10 @@
 
 namespace probewise {
 
-// curl_global_init(), for the front end to call once at start-up.
+// curl_global_init(), for the front end to call once at start-up, and
+// curl_global_cleanup() for a front end that unloads (the collectd plugin).
 bool global_init();
+void global_cleanup();
 
 // True for an absolute http:// or https:// URL that libcurl can parse.
 bool valid_url(const std::string& url);
