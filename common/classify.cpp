@@ -219,7 +219,9 @@ class Judge {
     State state = c->redirect ? p_.redirect_state : c->state;
     // A health document speaks for itself: a DOWN service answering 503 is
     // health.failing, not a bare server error.
-    if (health_read() && (code < 300 || (code >= 500 && v_.health->status != HealthStatus::pass)))
+    if (health_read() &&
+        (v_.health->status == HealthStatus::warn || v_.health->status == HealthStatus::fail) &&
+        (code < 300 || code >= 500))
       return true;
     if (state != State::ok || c->reason != "ok") {
       status_finding(state, c->reason);
@@ -256,7 +258,7 @@ class Judge {
     std::string names;
     int listed = 0;
     for (const auto& c : h.components) {
-      if (c.status == HealthStatus::pass) continue;
+      if (c.status != HealthStatus::warn && c.status != HealthStatus::fail) continue;
       if (++listed > 5) {
         names += ", ...";
         break;
@@ -272,10 +274,9 @@ class Judge {
       case HealthStatus::fail:
         add("health.failing", State::critical, "health failing" + (names.empty() ? "" : ": " + names));
         break;
+      // The document does not say (Spring UNKNOWN, a custom code): the HTTP
+      // verdict stands and the long output shows the document.
       case HealthStatus::unknown:
-        add("health.degraded", State::unknown,
-            "health unknown (" + h.raw_status + ")" + (names.empty() ? "" : ": " + names));
-        break;
       case HealthStatus::pass: break;
     }
   }

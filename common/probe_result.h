@@ -65,6 +65,7 @@ struct ProbeResult {
   bool body_truncated = false;
 
   std::string url;                     // what was asked first
+  std::string user_agent;              // the User-Agent the request carried
   std::string effective_url;           // the final URL after redirects
   int port = 0;                        // the port of the first request's connection
   std::vector<std::string> redirects;  // each Location followed, in order

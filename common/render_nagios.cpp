@@ -67,6 +67,8 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
       if (!c.output.empty()) out += " (" + c.output + ")";
       out += "\n";
     }
+    if (h.components_omitted > 0)
+      out += "- (" + std::to_string(h.components_omitted) + " more components not shown)\n";
   }
   if (v.change && v.shape != Shape::http) out += "Change: " + v.change->message + "\n";
   for (const auto& note : v.notes) out += "Note: " + note + "\n";
