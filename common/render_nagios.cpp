@@ -9,7 +9,7 @@ namespace {
 
 std::string format_number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%g", v);
+  std::snprintf(buf, sizeof buf, "%.15g", v);
   return buf;
 }
 
