@@ -28,16 +28,24 @@ run() {
   echo "=== $title"
   echo "\$ check_probewise $*"
   set +e
-  "$check" "$@"
+  "$check" --state-dir "$work/state" "$@"
   local rc=$?
   set -e
   echo "(exit code $rc)"
   echo
 }
 
-run "healthy endpoint" -H 127.0.0.1 -p "$port" -u /demo/healthy
-run "401: the token expired" -H 127.0.0.1 -p "$port" -u /demo/unauthorized
+# The monitor's own bearer token, a JWT that expired two days ago (made up
+# here: its signature is not checked by anyone in this demo).
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+now=$(date +%s)
+DEMO_TOKEN="$(printf '{"alg":"RS256","typ":"JWT"}' | b64url).$(printf '{"sub":"monitor","iat":%d,"exp":%d}' $((now - 30*86400)) $((now - 2*86400 - 300)) | b64url).c2ln"
+export DEMO_TOKEN
+
+run "healthy endpoint, judged by its health document" -H 127.0.0.1 -p "$port" -u /demo/healthy --health
+run "401: no credentials sent" -H 127.0.0.1 -p "$port" -u /demo/unauthorized
+run "401: the monitor's token expired" -H 127.0.0.1 -p "$port" -u /demo/unauthorized --bearer-token-env DEMO_TOKEN
 run "403 from a WAF" -H 127.0.0.1 -p "$port" -u /demo/forbidden
 run "slow endpoint (-w 1 -c 2)" -H 127.0.0.1 -p "$port" -u /demo/slow -w 1 -c 2
 run "service down" -H 127.0.0.1 -p "$down_port" -u /
-run "the same 401 as JSON" -H 127.0.0.1 -p "$port" -u /demo/unauthorized --output-format=json
+run "the expired token's 401 as JSON" -H 127.0.0.1 -p "$port" -u /demo/unauthorized --bearer-token-env DEMO_TOKEN --output-format=json
