@@ -1,0 +1,95 @@
+#include "check_steps.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "credentials.h"
+
+namespace probewise {
+
+CheckSteps::CheckSteps(RequestSpec spec, const Policy& policy, bool uses_oauth, Context context,
+                       std::int64_t start_ms)
+    : spec_(std::move(spec)), policy_(policy), context_(std::move(context)), start_ms_(start_ms) {
+  result_.url = spec_.url;
+  next_ = uses_oauth ? Next::token : Next::request;
+}
+
+void CheckSteps::give_token(const OAuthToken& token, bool from_cache) {
+  if (next_ != Next::token) return;
+  const std::string header = "Authorization: Bearer " + token.access_token;
+  if (token_ && !spec_.headers.empty())
+    spec_.headers.back() = header;  // the refused token's header
+  else
+    spec_.headers.push_back(header);
+  token_ = token;
+  token_from_cache_ = from_cache;
+  if (refreshing_) {
+    refreshing_ = false;
+    refreshed_ = true;
+  }
+  asking_ = Asking::main;
+  next_ = Next::request;
+}
+
+void CheckSteps::token_failed(const OAuthFailure& failure) {
+  if (next_ != Next::token) return;
+  if (refreshing_) {
+    // run_check keeps the 401 of the cached token when no fresh one comes.
+    refreshing_ = false;
+    refreshed_ = true;
+    after_main();
+    return;
+  }
+  context_.oauth_failure = failure;
+  next_ = Next::done;
+}
+
+RequestSpec CheckSteps::request(std::int64_t now_ms) const {
+  RequestSpec r = asking_ == Asking::main ? spec_ : without_credentials(spec_);
+  const std::int64_t left = spec_.timeout_ms - (now_ms - start_ms_);
+  r.timeout_ms = static_cast<long>(std::max<std::int64_t>(1, left));
+  return r;
+}
+
+void CheckSteps::answer(ProbeResult result) {
+  if (next_ != Next::request) return;
+  if (asking_ == Asking::unauthenticated) {
+    context_.unauthenticated = std::move(result);
+    next_ = Next::done;
+    return;
+  }
+  result_ = std::move(result);
+  // A cached token the server no longer takes: a fresh one, once.
+  if (result_.status == 401 && token_ && token_from_cache_ && !refreshed_) {
+    refreshing_ = true;
+    refused_token_ = token_->access_token;
+    next_ = Next::token;
+    return;
+  }
+  after_main();
+}
+
+void CheckSteps::after_main() {
+  if (policy_.check_auth_enforced && !context_.oauth_failure && result_.has_answer()) {
+    asking_ = Asking::unauthenticated;
+    next_ = Next::request;
+  } else {
+    next_ = Next::done;
+  }
+}
+
+CheckOutcome CheckSteps::outcome() {
+  CheckOutcome out;
+  out.sent = describe_sent_auth(spec_);
+  if (token_) {
+    out.sent.kind = "OAuth access token";
+    if (token_->expires_at) out.sent.expires_at = token_->expires_at;
+    out.sent.issued_at = token_->obtained_at;
+  }
+  context_.sent = out.sent;
+  out.verdict = classify(result_, policy_, context_);
+  out.result = std::move(result_);
+  return out;
+}
+
+}  // namespace probewise

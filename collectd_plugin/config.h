@@ -1,0 +1,53 @@
+// The plugin's collectd configuration (SPEC 2): a <Plugin probewise> block
+// mapped to the RequestSpec and Policy the check builds from its options.
+// Pure: reads an oconfig_item_t tree and never calls into collectd, so tests
+// build trees by hand. A bad <Endpoint> block is dropped with its errors;
+// the others stay.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "check_run.h"
+#include "credentials.h"
+
+extern "C" {
+#include <liboconfig/oconfig.h>
+}
+
+namespace probewise {
+
+struct EndpointConfig {
+  std::string name;  // the plugin instance of its values
+  CheckJob job;      // spec without the credentials (read at each probe), policy, OAuth, state
+  CredentialOptions credentials;
+  double interval_s = 0;  // seconds between probes
+};
+
+inline constexpr int kDefaultMaxConcurrency = 256;
+inline constexpr std::size_t kDefaultMaxBodyBytes = 256 * 1024;
+
+struct PluginConfig {
+  int max_concurrency = kDefaultMaxConcurrency;  // transfers in flight at once
+  int max_connections_per_host = 0;              // 0 = no limit
+  std::vector<EndpointConfig> endpoints;
+};
+
+struct ConfigResult {
+  PluginConfig config;
+  // Each says where (block path and key), what was expected and what was
+  // given (secrets not repeated). Ready for plugin_log after the prefix.
+  std::vector<std::string> errors;
+  std::vector<std::string> warnings;
+};
+
+// `default_interval_s`: collectd's interval for the plugin. `taken` are the
+// endpoint names configured already (by an earlier <Plugin probewise> block).
+ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
+                         const std::vector<std::string>& taken = {});
+
+// "probewise/0.1.0 (collectd plugin)"
+std::string default_user_agent();
+
+}  // namespace probewise

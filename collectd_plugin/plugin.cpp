@@ -1,0 +1,151 @@
+// probewise.so: collectd's entry points. Each catches everything (nothing
+// throws across C) and logs through plugin_log. Config gathers the
+// endpoints; init starts libcurl and the probe thread; shutdown stops the
+// transfers, saves the states, joins the thread and frees everything.
+#include <exception>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "collectd_api.h"
+#include "config.h"
+#include "dispatch.h"
+#include "request.h"
+#include "worker.h"
+
+namespace probewise {
+namespace {
+
+// collectd's config, init and shutdown callbacks carry no user data, so the
+// plugin's one instance lives here. They run one after another on
+// collectd's main thread; the probe thread only sees what init hands it.
+struct Plugin {
+  PluginConfig config;
+  bool config_failed = false;
+  bool curl_ready = false;
+  std::unique_ptr<Worker> worker;
+};
+
+std::unique_ptr<Plugin>& instance() {
+  static std::unique_ptr<Plugin> plugin;
+  return plugin;
+}
+
+void say(LogLevel level, const std::string& text) noexcept {
+  try {
+    log_to_collectd(level, text);
+  } catch (...) {
+  }
+}
+
+double collectd_interval_seconds() {
+  return static_cast<double>(plugin_get_interval()) / 1073741824.0;
+}
+
+int on_config(oconfig_item_t* block) noexcept {
+  try {
+    auto& plugin = instance();
+    if (!plugin) plugin = std::make_unique<Plugin>();
+    std::vector<std::string> taken;
+    for (const auto& e : plugin->config.endpoints) taken.push_back(e.name);
+    ConfigResult read = read_config(*block, collectd_interval_seconds(), taken);
+    for (const auto& w : read.warnings) say(LogLevel::warning, w);
+    for (const auto& e : read.errors) say(LogLevel::error, e);
+    plugin->config.max_concurrency = read.config.max_concurrency;
+    plugin->config.max_connections_per_host = read.config.max_connections_per_host;
+    for (auto& e : read.config.endpoints) plugin->config.endpoints.push_back(std::move(e));
+    if (read.config.endpoints.empty()) {
+      say(LogLevel::error, "no endpoint can be probed: fix the errors above");
+      plugin->config_failed = true;
+      return -1;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    say(LogLevel::error, std::string("reading the configuration failed: ") + e.what());
+  } catch (...) {
+    say(LogLevel::error, "reading the configuration failed");
+  }
+  return -1;
+}
+
+int on_init() noexcept {
+  try {
+    auto& plugin = instance();
+    if (!plugin || plugin->config.endpoints.empty()) {
+      say(LogLevel::error, "no <Endpoint> configured: nothing to probe");
+      return -1;
+    }
+    if (plugin->worker) return 0;  // init runs once per start; be safe if it runs again
+    if (!plugin->curl_ready) {
+      if (!global_init()) {
+        say(LogLevel::error, "curl_global_init failed");
+        return -1;
+      }
+      plugin->curl_ready = true;
+    }
+    SchedulerHooks hooks;
+    hooks.report = [](const EndpointReport& report) { dispatch_to_collectd(describe(report)); };
+    hooks.log = [](LogLevel level, const std::string& text) { say(level, text); };
+    // What plugin_thread_create does: the thread runs in the plugin's
+    // context, so that collectd knows whose values it dispatches.
+    const plugin_ctx_t context = plugin_get_ctx();
+    hooks.thread_start = [context] { plugin_set_ctx(context); };
+    const std::size_t endpoints = plugin->config.endpoints.size();
+    const int concurrency = plugin->config.max_concurrency;
+    plugin->worker = std::make_unique<Worker>(std::move(plugin->config), std::move(hooks));
+    plugin->config = PluginConfig{};
+    plugin->worker->start();
+    say(LogLevel::info, "probing " + std::to_string(endpoints) + " endpoint" + (endpoints == 1 ? "" : "s") +
+                            ", at most " + std::to_string(concurrency) + " at once");
+    return 0;
+  } catch (const std::exception& e) {
+    say(LogLevel::error, std::string("init failed: ") + e.what());
+  } catch (...) {
+    say(LogLevel::error, "init failed");
+  }
+  return -1;
+}
+
+int on_shutdown() noexcept {
+  int status = 0;
+  try {
+    auto& plugin = instance();
+    if (plugin) {
+      if (plugin->worker) plugin->worker->stop();
+      plugin->worker.reset();
+      if (plugin->curl_ready) global_cleanup();
+      plugin.reset();
+    }
+  } catch (const std::exception& e) {
+    say(LogLevel::error, std::string("shutdown: ") + e.what());
+    status = -1;
+  } catch (...) {
+    say(LogLevel::error, "shutdown failed");
+    status = -1;
+  }
+  return status;
+}
+
+}  // namespace
+}  // namespace probewise
+
+extern "C" {
+
+static int probewise_config(oconfig_item_t* block) {
+  return probewise::on_config(block);
+}
+static int probewise_init(void) {
+  return probewise::on_init();
+}
+static int probewise_shutdown(void) {
+  return probewise::on_shutdown();
+}
+
+// The one symbol the shared object exports (see exports.map).
+__attribute__((visibility("default"))) void module_register(void) {
+  plugin_register_complex_config(probewise::kPluginName, probewise_config);
+  plugin_register_init(probewise::kPluginName, probewise_init);
+  plugin_register_shutdown(probewise::kPluginName, probewise_shutdown);
+}
+
+}  // extern "C"

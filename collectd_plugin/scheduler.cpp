@@ -1,0 +1,338 @@
+#include "scheduler.h"
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <utility>
+
+#include "credentials.h"
+#include "text.h"
+
+namespace probewise {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
+// Token requests share the prober with the probes: their ids lie above
+// every endpoint index.
+constexpr std::uint64_t kTokenIdBase = std::uint64_t{1} << 40;
+
+// The state file is rewritten when what it says changes, and otherwise at
+// most this often (so that "last seen" stays roughly current).
+constexpr auto kRefreshSaved = std::chrono::minutes(15);
+constexpr auto kStatsEvery = std::chrono::minutes(5);
+
+double system_wall() {
+  return static_cast<double>(
+             duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+                 .count()) /
+         1e6;
+}
+
+bool same_meaning(const StoredState& a, const StoredState& b) {
+  return a.status == b.status && a.reason == b.reason && a.state == b.state && a.since == b.since &&
+         a.credentials == b.credentials && a.success_credentials == b.success_credentials &&
+         (a.last_success == 0) == (b.last_success == 0) && a.status_text == b.status_text;
+}
+
+}  // namespace
+
+Scheduler::Scheduler(PluginConfig config, SchedulerHooks hooks)
+    : config_(std::move(config)),
+      hooks_(std::move(hooks)),
+      prober_(config_.max_connections_per_host),
+      epoch_(Clock::now()) {
+  stats_logged_ = epoch_;
+  runtime_.resize(config_.endpoints.size());
+  const std::size_t n = config_.endpoints.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const EndpointConfig& e = config_.endpoints[i];
+    Runtime& r = runtime_[i];
+    r.interval = duration_cast<Clock::duration>(std::chrono::duration<double>(e.interval_s));
+    if (r.interval <= Clock::duration::zero()) r.interval = std::chrono::seconds(10);
+    // Spread the first round over the interval, so that the load is even.
+    r.due = epoch_ + duration_cast<Clock::duration>(r.interval * (static_cast<double>(i) / n));
+    heap_.push({r.due, i});
+    if (e.job.oauth2) r.token_slot = static_cast<int>(tokens_.add(*e.job.oauth2, e.job.spec));
+  }
+  open_stores();
+}
+
+Scheduler::~Scheduler() = default;
+
+void Scheduler::open_stores() {
+  std::map<std::string, int> by_dir;
+  std::map<std::string, std::size_t> keys;
+  for (std::size_t i = 0; i < config_.endpoints.size(); ++i) {
+    const EndpointConfig& e = config_.endpoints[i];
+    Runtime& r = runtime_[i];
+    // The key the check would use for the same request (check_run.cpp).
+    std::string key =
+        state_key(e.job.state.key.empty() ? check_identity(e.job.spec) : "key|" + e.job.state.key);
+    if (auto seen = keys.find(key); seen != keys.end()) {
+      log(LogLevel::warning, "<Endpoint \"" + e.name + "\"> asks what <Endpoint \"" +
+                                 config_.endpoints[seen->second].name +
+                                 "\"> asks: its state is kept under its own name (set StateKey to choose)");
+      key = state_key("collectd|" + e.name + "|" + check_identity(e.job.spec));
+    }
+    keys.emplace(key, i);
+    r.state_key = key;
+    if (!e.job.state.enabled) continue;
+    const std::string dir = e.job.state.dir.empty() ? default_state_dir() : e.job.state.dir;
+    auto found = by_dir.find(dir);
+    if (found == by_dir.end()) {
+      Store s;
+      s.dir = dir;
+      auto opened = StateStore::open(dir);
+      if (opened) {
+        s.store = std::move(opened).value();
+      } else {
+        log(LogLevel::warning, "state directory " + dir + ": " + opened.error() +
+                                   "; changes are still detected, but a restart forgets the last status");
+      }
+      stores_.push_back(std::move(s));
+      found = by_dir.emplace(dir, static_cast<int>(stores_.size() - 1)).first;
+    }
+    if (!stores_[found->second].store) continue;
+    r.store = found->second;
+    r.previous = stores_[r.store].store->load(r.state_key);
+    r.saved = r.previous;
+    r.saved_at = Clock::now();
+  }
+}
+
+std::int64_t Scheduler::now_ms() const {
+  return duration_cast<milliseconds>(Clock::now() - epoch_).count();
+}
+
+double Scheduler::wall() const {
+  return hooks_.wall_clock ? hooks_.wall_clock() : system_wall();
+}
+
+void Scheduler::log(LogLevel level, const std::string& text) const {
+  if (hooks_.log) hooks_.log(level, text);
+}
+
+bool Scheduler::slot_free() const {
+  return prober_.in_flight() < static_cast<std::size_t>(std::max(1, config_.max_concurrency));
+}
+
+int Scheduler::poll(int max_wait_ms) {
+  Clock::time_point now = Clock::now();
+  release_due(now);
+  start_ready(now);
+  if (prober_.in_flight() > 0) {
+    int wait = max_wait_ms;
+    if (!heap_.empty()) {
+      auto until = duration_cast<milliseconds>(heap_.top().first - now).count();
+      wait = static_cast<int>(std::clamp<long long>(until, 0, max_wait_ms));
+    }
+    auto done = prober_.run(wait);
+    for (auto& [id, result] : done) {
+      if (id >= kTokenIdBase)
+        on_token(static_cast<std::size_t>(id - kTokenIdBase), result);
+      else
+        on_answer(static_cast<std::size_t>(id), std::move(result));
+    }
+    now = Clock::now();
+    release_due(now);
+    start_ready(now);
+  }
+  log_stats(now);
+  if (heap_.empty()) return max_wait_ms;
+  if ((!ready_.empty() || !pending_.empty()) && slot_free()) return 0;
+  auto until = duration_cast<milliseconds>(heap_.top().first - now).count() + 1;
+  return static_cast<int>(std::clamp<long long>(until, 0, 60 * 1000));
+}
+
+void Scheduler::release_due(Clock::time_point now) {
+  while (!heap_.empty() && heap_.top().first <= now) {
+    auto [due, i] = heap_.top();
+    heap_.pop();
+    Runtime& r = runtime_[i];
+    if (r.busy || r.queued) {
+      ++stats_.skipped;
+    } else {
+      r.queued = true;
+      r.due = due;
+      ready_.push_back(i);
+    }
+    Clock::time_point next = due + r.interval;
+    if (next <= now) {  // far behind (a suspended machine): keep the phase, skip the missed rounds
+      auto behind = (now - next) / r.interval + 1;
+      next += behind * r.interval;
+      stats_.skipped += static_cast<std::uint64_t>(behind);
+    }
+    heap_.push({next, i});
+  }
+}
+
+void Scheduler::start_ready(Clock::time_point now) {
+  while (!pending_.empty() && slot_free()) {
+    std::size_t i = pending_.front();
+    pending_.pop_front();
+    Runtime& r = runtime_[i];
+    if (r.steps && r.steps->next() == CheckSteps::Next::request) prober_.start(i, r.steps->request(now_ms()));
+  }
+  while (!ready_.empty() && slot_free()) {
+    std::size_t i = ready_.front();
+    ready_.pop_front();
+    Runtime& r = runtime_[i];
+    r.queued = false;
+    if (now - r.due > r.interval / 2) ++stats_.late;
+    begin(i, now);
+  }
+}
+
+void Scheduler::begin(std::size_t i, Clock::time_point) {
+  const EndpointConfig& e = config_.endpoints[i];
+  Runtime& r = runtime_[i];
+  r.busy = true;
+  ++stats_.started;
+  Context ctx;
+  ctx.now = static_cast<std::time_t>(wall());
+  ctx.previous = r.previous;
+  RequestSpec spec = e.job.spec;
+  // Credentials are read at each probe, so that rotated files are used.
+  auto applied = apply_credentials(e.credentials, spec, process_getenv);
+  if (!applied) ctx.oauth_failure = OAuthFailure{"auth.missing_credentials", applied.error(), {}};
+  const bool failed = !applied;
+  r.steps = std::make_unique<CheckSteps>(std::move(spec), e.job.policy, e.job.oauth2.has_value() && !failed,
+                                         std::move(ctx), now_ms());
+  if (failed) {
+    finish(i);  // no request can be made: the verdict says why
+    return;
+  }
+  advance(i);
+}
+
+void Scheduler::advance(std::size_t i) {
+  Runtime& r = runtime_[i];
+  while (r.steps) {
+    switch (r.steps->next()) {
+      case CheckSteps::Next::request:
+        if (slot_free())
+          prober_.start(i, r.steps->request(now_ms()));
+        else
+          pending_.push_back(i);
+        return;
+      case CheckSteps::Next::token: {
+        const RequestSpec budget = r.steps->request(now_ms());
+        auto got = tokens_.acquire(static_cast<std::size_t>(r.token_slot), i,
+                                   r.steps->wants_fresh_token() ? r.steps->refused_token() : std::string(),
+                                   static_cast<std::time_t>(wall()), budget.timeout_ms);
+        if (got.grant) {
+          r.steps->give_token(got.grant->token, got.grant->from_cache);
+          continue;
+        }
+        if (got.failed) {
+          r.steps->token_failed(*got.failed);
+          continue;
+        }
+        if (got.fetch) prober_.start(kTokenIdBase + static_cast<std::uint64_t>(r.token_slot), *got.fetch);
+        return;  // waits for the token endpoint
+      }
+      case CheckSteps::Next::done: finish(i); return;
+    }
+  }
+}
+
+void Scheduler::on_answer(std::size_t i, ProbeResult result) {
+  if (i >= runtime_.size()) return;
+  Runtime& r = runtime_[i];
+  if (!r.steps || r.steps->next() != CheckSteps::Next::request) return;
+  // A reused connection does not show the certificate again: the one read
+  // on this endpoint's last new connection still holds.
+  if (result.certificate)
+    r.certificate = result.certificate;
+  else if (r.certificate && result.transport == Transport::ok && result.new_connections == 0 &&
+           config_.endpoints[i].job.spec.want_certificate)
+    result.certificate = r.certificate;
+  r.steps->answer(std::move(result));
+  advance(i);
+}
+
+void Scheduler::on_token(std::size_t slot, const ProbeResult& result) {
+  if (slot >= tokens_.size()) return;
+  auto delivery = tokens_.complete(slot, result, static_cast<std::time_t>(wall()));
+  for (std::size_t i : delivery.waiters) {
+    if (i >= runtime_.size()) continue;
+    Runtime& r = runtime_[i];
+    if (!r.steps || r.steps->next() != CheckSteps::Next::token) continue;
+    if (delivery.token)
+      r.steps->give_token(*delivery.token, false);
+    else
+      r.steps->token_failed(delivery.failure);
+    advance(i);
+  }
+}
+
+void Scheduler::finish(std::size_t i) {
+  Runtime& r = runtime_[i];
+  std::unique_ptr<CheckSteps> steps = std::move(r.steps);
+  r.busy = false;
+  if (!steps) return;
+  const std::time_t now = steps->context().now;
+  CheckOutcome outcome = steps->outcome();
+  steps.reset();
+  std::optional<StoredState> previous = std::move(r.previous);
+  r.previous = next_state(previous, observe(outcome.result, outcome.verdict, outcome.sent), now);
+  ++stats_.finished;
+  if (hooks_.report) {
+    EndpointReport report{config_.endpoints[i], outcome, previous, wall()};
+    hooks_.report(report);
+  }
+  save(i, false);
+}
+
+void Scheduler::save(std::size_t i, bool force) {
+  Runtime& r = runtime_[i];
+  if (r.store < 0 || !r.previous) return;
+  Store& s = stores_[static_cast<std::size_t>(r.store)];
+  const StoredState& now_state = *r.previous;
+  const auto now = Clock::now();
+  bool due = !r.saved || !same_meaning(*r.saved, now_state) ||
+             (now - r.saved_at >= kRefreshSaved && r.saved->checked != now_state.checked) ||
+             (force && r.saved->checked != now_state.checked);
+  if (!due) return;
+  auto saved = s.store->save(r.state_key, now_state);
+  r.saved_at = now;
+  if (saved) {
+    r.saved = now_state;
+    s.failing = false;
+  } else if (!s.failing) {
+    s.failing = true;
+    log(LogLevel::warning, "state directory " + s.dir + ": " + saved.error() +
+                               "; changes are still detected, but a restart forgets the last status");
+  }
+}
+
+void Scheduler::log_stats(Clock::time_point now) {
+  if (now - stats_logged_ < kStatsEvery) return;
+  stats_logged_ = now;
+  const std::uint64_t skipped = stats_.skipped - stats_at_log_.skipped;
+  const std::uint64_t late = stats_.late - stats_at_log_.late;
+  stats_at_log_ = stats_;
+  if (skipped == 0 && late == 0) return;
+  log(LogLevel::warning,
+      std::to_string(skipped) + " probe rounds skipped (the previous probe still ran) and " +
+          std::to_string(late) + " probes started late in the last 5 minutes: raise MaxConcurrency (now " +
+          std::to_string(config_.max_concurrency) + ") or lower the Timeout of slow endpoints");
+}
+
+void Scheduler::shutdown() {
+  prober_.cancel_all();
+  tokens_.cancel_all();
+  ready_.clear();
+  pending_.clear();
+  for (std::size_t i = 0; i < runtime_.size(); ++i) {
+    Runtime& r = runtime_[i];
+    r.steps.reset();
+    r.busy = false;
+    r.queued = false;
+    save(i, true);
+  }
+}
+
+}  // namespace probewise

@@ -1,0 +1,75 @@
+#include "worker.h"
+
+#include <pthread.h>
+
+#include <chrono>
+#include <exception>
+#include <string>
+#include <utility>
+
+namespace probewise {
+namespace {
+
+// The longest a transfer wait lasts before the thread looks at the stop
+// flag again (libcurl's poll cannot be woken from here).
+constexpr int kMaxWaitMs = 100;
+
+}  // namespace
+
+Worker::Worker(PluginConfig config, SchedulerHooks hooks)
+    : hooks_(hooks), scheduler_(std::move(config), std::move(hooks)) {}
+
+Worker::~Worker() {
+  stop();
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Worker::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::run() noexcept {
+  pthread_setname_np(pthread_self(), "probewise");
+  try {
+    if (hooks_.thread_start) hooks_.thread_start();
+  } catch (...) {
+  }
+  int failures = 0;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_) break;
+    }
+    int sleep_ms = 0;
+    try {
+      sleep_ms = scheduler_.poll(kMaxWaitMs);
+      failures = 0;
+    } catch (const std::exception& e) {
+      // Out of memory or a bug: say so (not every time), breathe, go on.
+      if (failures++ < 3 && hooks_.log) hooks_.log(LogLevel::error, std::string("probe loop: ") + e.what());
+      sleep_ms = 1000;
+    } catch (...) {
+      if (failures++ < 3 && hooks_.log) hooks_.log(LogLevel::error, "probe loop: unknown exception");
+      sleep_ms = 1000;
+    }
+    if (sleep_ms > 0 && scheduler_.in_flight() == 0) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return stopping_; });
+    }
+  }
+  try {
+    scheduler_.shutdown();
+  } catch (...) {
+    if (hooks_.log) hooks_.log(LogLevel::error, "shutdown: could not save every state");
+  }
+}
+
+}  // namespace probewise
