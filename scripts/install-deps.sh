@@ -8,7 +8,7 @@ packages=(
   clang libclang-rt-14-dev
   libcurl4-openssl-dev libssl-dev libboost-program-options-dev nlohmann-json3-dev
   googletest libgtest-dev
-  python3 openssl ca-certificates
+  python3 openssl ca-certificates collectd-core collectd-dev libpython3.11 valgrind
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,460 @@
+#!/usr/bin/python3
+"""End-to-end tests of probewise.so in a real collectd (Debian's collectd-core):
+the built plugin beside collectd's own unixsock, csv, logfile and python
+plugins, Interval 1, against servers on 127.0.0.1 (tests/servers/testserver.py
+and authserver.py). Values are read back through the unix socket (GETVAL),
+notifications through a small python plugin that writes each one, with its
+meta data, as a JSON line.
+
+    PROBEWISE_COLLECTD_PLUGIN=build/collectd_plugin/probewise.so python3 tests/integration/test_collectd.py -v
+
+The Valgrind class runs collectd under memcheck for PROBEWISE_VALGRIND_SECONDS
+(default 30; bench/collectd_bench.sh runs it for minutes) and fails on any
+error or leak whose stack passes through probewise.so.
+
+Exit code 77 (ctest: skipped) when collectd is not installed.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVERS_DIR = os.path.normpath(os.path.join(HERE, "..", "servers"))
+PLUGIN = os.environ.get("PROBEWISE_COLLECTD_PLUGIN") or os.path.normpath(
+    os.path.join(HERE, "..", "..", "build", "collectd_plugin", "probewise.so"))
+COLLECTD = shutil.which("collectd") or "/usr/sbin/collectd"
+COLLECTD_PLUGINS = "/usr/lib/collectd"
+TYPES_DB = "/usr/share/collectd/types.db"
+HOST = "testhost"
+VALGRIND_SECONDS = int(os.environ.get("PROBEWISE_VALGRIND_SECONDS", "30"))
+
+FAILURE, WARNING, OKAY = 1, 2, 4  # collectd's NOTIF_* severities
+CLIENT_SECRET = "s3cret"          # authserver.py's client secret for client "mon"
+
+
+def collectd_missing():
+    needed = [COLLECTD, TYPES_DB] + [os.path.join(COLLECTD_PLUGINS, p + ".so")
+                                     for p in ("unixsock", "csv", "logfile", "python")]
+    return [p for p in needed if not os.path.exists(p)]
+
+
+# --- fixtures ----------------------------------------------------------------
+
+class Env:
+    tmp = None
+    servers = []
+    test_port = None
+    auth_port = None
+    refused = None      # a bound socket that does not listen: connections are refused
+    refused_port = None
+
+
+def start_server(script):
+    port_file = os.path.join(Env.tmp, os.path.basename(script) + ".port")
+    log = open(os.path.join(Env.tmp, os.path.basename(script) + ".log"), "wb")
+    args = [sys.executable, os.path.join(SERVERS_DIR, script), "--port-file", port_file]
+    if script == "testserver.py":
+        args.append("--exit-with-parent")
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    log.close()
+    Env.servers.append(proc)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if os.path.exists(port_file):
+            with open(port_file) as f:
+                text = f.read().strip()
+            if text:
+                return int(text)
+        if proc.poll() is not None:
+            raise RuntimeError("%s exited with %s" % (script, proc.returncode))
+        time.sleep(0.05)
+    raise RuntimeError("%s did not start" % script)
+
+
+def setUpModule():
+    if not os.path.exists(PLUGIN):
+        raise RuntimeError("no plugin at %s (set PROBEWISE_COLLECTD_PLUGIN)" % PLUGIN)
+    Env.tmp = tempfile.mkdtemp(prefix="probewise-collectd-")
+    Env.test_port = start_server("testserver.py")
+    Env.auth_port = start_server("authserver.py")
+    Env.refused = socket.socket()
+    Env.refused.bind(("127.0.0.1", 0))
+    Env.refused_port = Env.refused.getsockname()[1]
+
+
+def tearDownModule():
+    for proc in Env.servers:
+        proc.terminate()
+    for proc in Env.servers:
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    if Env.refused:
+        Env.refused.close()
+    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
+        shutil.rmtree(Env.tmp, ignore_errors=True)
+
+
+def control(**query):
+    q = "&".join("%s=%s" % kv for kv in query.items())
+    urllib.request.urlopen("http://127.0.0.1:%d/control?%s" % (Env.auth_port, q), timeout=5).read()
+
+
+NOTIFY_MODULE = '''
+import collectd, json, os
+PATH = os.environ["PROBEWISE_NOTIFICATIONS"]
+def notify(n):
+    with open(PATH, "a") as f:
+        f.write(json.dumps({"severity": n.severity, "message": n.message, "host": n.host,
+                            "plugin": n.plugin, "plugin_instance": n.plugin_instance,
+                            "meta": dict(n.meta)}) + "\\n")
+collectd.register_notification(notify)
+'''
+
+
+class Collectd:
+    """One collectd run in its own directory, with its own plugins and state."""
+
+    def __init__(self, name, endpoints, state_dir, python=True, valgrind=False, max_concurrency=16):
+        self.dir = os.path.join(Env.tmp, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.plugins = os.path.join(self.dir, "plugins")
+        os.makedirs(self.plugins, exist_ok=True)
+        # collectd loads plugins from one directory and refuses symlinks.
+        for p in ("unixsock", "csv", "logfile", "python"):
+            shutil.copy(os.path.join(COLLECTD_PLUGINS, p + ".so"), self.plugins)
+        shutil.copy(PLUGIN, os.path.join(self.plugins, "probewise.so"))
+        self.socket = os.path.join(self.dir, "sock")
+        self.log = os.path.join(self.dir, "collectd.log")
+        self.notifications_file = os.path.join(self.dir, "notifications.jsonl")
+        self.valgrind_log = os.path.join(self.dir, "valgrind.%p.log")
+        with open(os.path.join(self.dir, "notify_capture.py"), "w") as f:
+            f.write(NOTIFY_MODULE)
+        lines = [
+            'Hostname "%s"' % HOST,
+            'FQDNLookup false',
+            'Interval 1',
+            'BaseDir "%s"' % self.dir,
+            'PIDFile "%s/collectd.pid"' % self.dir,
+            'PluginDir "%s"' % self.plugins,
+            'TypesDB "%s"' % TYPES_DB,
+            'LoadPlugin logfile',
+            '<Plugin logfile>',
+            '  LogLevel info',
+            '  File "%s"' % self.log,
+            '  PrintSeverity true',
+            '</Plugin>',
+            'LoadPlugin unixsock',
+            '<Plugin unixsock>',
+            '  SocketFile "%s"' % self.socket,
+            '</Plugin>',
+            'LoadPlugin csv',
+            '<Plugin csv>',
+            '  DataDir "%s/csv"' % self.dir,
+            '</Plugin>',
+        ]
+        if python:
+            lines += [
+                '<LoadPlugin python>',
+                '  Globals true',
+                '</LoadPlugin>',
+                '<Plugin python>',
+                '  ModulePath "%s"' % self.dir,
+                '  Import "notify_capture"',
+                '</Plugin>',
+            ]
+        lines += ['LoadPlugin probewise', '<Plugin probewise>', '  MaxConcurrency %d' % max_concurrency,
+                  '  StateDir "%s"' % state_dir]
+        for name, keys in endpoints:
+            lines.append('  <Endpoint "%s">' % name)
+            lines += ["    " + k for k in keys]
+            lines.append('  </Endpoint>')
+        lines.append('</Plugin>')
+        self.conf = os.path.join(self.dir, "collectd.conf")
+        with open(self.conf, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        env = dict(os.environ, PROBEWISE_NOTIFICATIONS=self.notifications_file)
+        cmd = [COLLECTD, "-f", "-C", self.conf]
+        if valgrind:
+            cmd = ["valgrind", "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite,indirect,possible",
+                   "--errors-for-leak-kinds=definite,indirect,possible", "--num-callers=40",
+                   "--log-file=" + self.valgrind_log] + cmd
+        self.out = open(os.path.join(self.dir, "stdout.log"), "ab")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.out, stderr=self.out, env=env)
+
+    def stop(self, timeout=30):
+        """SIGTERM, as an init system would; returns collectd's exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("collectd did not stop within %d s of SIGTERM" % timeout)
+        self.out.close()
+        return self.proc.returncode
+
+    def command(self, text):
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(10)
+            s.connect(self.socket)
+            with s.makefile("rw") as f:
+                f.write(text + "\n")
+                f.flush()
+                count = int(f.readline().split()[0])
+                lines = [f.readline().rstrip("\n") for _ in range(max(count, 0))]
+        return count, lines
+
+    def value(self, endpoint, metric):
+        """The cached value of host/probewise-<endpoint>/<metric>, None if there is none."""
+        try:
+            count, lines = self.command('GETVAL "%s/probewise-%s/%s"' % (HOST, endpoint, metric))
+        except OSError:
+            return None
+        if count < 1:
+            return None
+        value = lines[0].split("=", 1)[1]
+        return float("nan") if value == "NaN" else float(value)
+
+    def metrics(self, endpoint):
+        try:
+            count, lines = self.command("LISTVAL")
+        except OSError:
+            return set()
+        prefix = "%s/probewise-%s/" % (HOST, endpoint)
+        return {l.split(" ", 1)[1][len(prefix):] for l in lines if l.split(" ", 1)[1].startswith(prefix)}
+
+    def notifications(self):
+        if not os.path.exists(self.notifications_file):
+            return []
+        with open(self.notifications_file) as f:
+            return [json.loads(l) for l in f if l.strip()]
+
+    def log_text(self):
+        if not os.path.exists(self.log):
+            return ""
+        with open(self.log, errors="replace") as f:
+            return f.read()
+
+    def wait_for(self, what, predicate, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("collectd exited (%s) while waiting for %s:\n%s"
+                                     % (self.proc.returncode, what, self.log_text()[-3000:]))
+            result = predicate()
+            if result:
+                return result
+            time.sleep(0.2)
+        raise AssertionError("timed out waiting for %s\nlog:\n%s\nnotifications:\n%s"
+                             % (what, self.log_text()[-3000:], json.dumps(self.notifications(), indent=1)))
+
+
+def endpoints(state_tag=""):
+    """The endpoints of the tests: healthy, changing 401, WAF page, down, slow, OAuth."""
+    secret = os.path.join(Env.tmp, "client-secret")
+    with open(secret, "w") as f:
+        f.write(CLIENT_SECRET + "\n")
+    os.chmod(secret, 0o600)
+    test = "http://127.0.0.1:%d" % Env.test_port
+    auth = "http://127.0.0.1:%d" % Env.auth_port
+    return [
+        ("healthy", ['URL "%s/demo/healthy"' % test, 'Health true']),
+        ("flip", ['URL "%s/flip"' % auth]),
+        ("waf", ['URL "%s/demo/forbidden"' % test]),
+        ("down", ['URL "http://127.0.0.1:%d/"' % Env.refused_port, 'Timeout 2']),
+        ("slow", ['URL "%s/demo/slow"' % test, 'Timeout 0.5']),
+        ("oauth", ['URL "%s/api"' % auth, 'OAuth2TokenURL "%s/oauth/token"' % auth, 'OAuth2ClientID "mon"',
+                   'OAuth2ClientSecretFile "%s"' % secret]),
+        ("typo", ['URL "%s/"' % test, 'Timeuot 5']),
+    ]
+
+
+def by_instance(notifications, name):
+    return [n for n in notifications if n["plugin_instance"] == name]
+
+
+class Probing(unittest.TestCase):
+    """One collectd for the whole class (a few seconds of start-up saved per test)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.state = tempfile.mkdtemp(dir=Env.tmp, prefix="state-")
+        control(flip=200)
+        cls.c = Collectd("probing", endpoints(), cls.state)
+        cls.c.wait_for("a value from every endpoint", lambda: all(
+            cls.c.value(e, "gauge-state") is not None for e in ("healthy", "flip", "waf", "down", "slow", "oauth")))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.rc = cls.c.stop()
+
+    def test_healthy(self):
+        c = self.c
+        self.assertEqual(c.value("healthy", "bool-up"), 1)
+        self.assertEqual(c.value("healthy", "gauge-state"), 0)
+        self.assertEqual(c.value("healthy", "response_code"), 200)
+        rt = c.value("healthy", "response_time")
+        self.assertTrue(0 < rt < 1, rt)
+        self.assertTrue({"response_time", "response_code", "bool-up", "gauge-state", "duration-dns",
+                         "duration-connect", "duration-ttfb"} <= c.metrics("healthy"), c.metrics("healthy"))
+        self.assertNotIn("duration-tls", c.metrics("healthy"), "plain HTTP has no TLS phase")
+        self.assertEqual(by_instance(c.notifications(), "healthy"), [], "a healthy start is no news")
+
+    def test_csv_files_written(self):
+        path = os.path.join(self.c.dir, "csv", HOST, "probewise-healthy")
+        self.c.wait_for("csv files", lambda: os.path.isdir(path) and any(
+            f.startswith("response_time-") for f in os.listdir(path)))
+
+    def test_waf_page(self):
+        c = self.c
+        self.assertEqual(c.value("waf", "response_code"), 403)
+        self.assertEqual(c.value("waf", "bool-up"), 0)
+        self.assertEqual(c.value("waf", "gauge-state"), 1)
+        n = c.wait_for("the WAF notification", lambda: by_instance(c.notifications(), "waf"))
+        self.assertEqual(len(n), 1, n)
+        self.assertEqual(n[0]["severity"], WARNING)
+        self.assertTrue(n[0]["message"].startswith("waf: 403 (forbidden.waf): blocked by a WAF rule"), n[0])
+        self.assertEqual(n[0]["meta"]["reason"], "forbidden.waf")
+        self.assertEqual(n[0]["host"], HOST)
+        self.assertEqual(n[0]["plugin"], "probewise")
+
+    def test_down_is_data(self):
+        c = self.c
+        self.assertEqual(c.value("down", "bool-up"), 0)
+        self.assertEqual(c.value("down", "gauge-state"), 2)
+        self.assertTrue(c.value("down", "response_code") != c.value("down", "response_code"), "NaN: no answer")
+        n = c.wait_for("the refused notification", lambda: by_instance(c.notifications(), "down"))
+        self.assertEqual(n[0]["severity"], FAILURE)
+        self.assertIn("(net.refused): connection refused", n[0]["message"])
+        self.assertEqual(n[0]["meta"]["reason"], "net.refused")
+
+    def test_slow_times_out_without_delaying_others(self):
+        c = self.c
+        self.assertEqual(c.value("slow", "gauge-state"), 2)
+        n = c.wait_for("the timeout notification", lambda: by_instance(c.notifications(), "slow"))
+        self.assertEqual(n[0]["meta"]["reason"], "net.timeout")
+        # The healthy endpoint keeps its 1 s interval while slow ones time out.
+        path = os.path.join(c.dir, "csv", HOST, "probewise-healthy")
+        time.sleep(3)
+        rows = 0
+        for f in os.listdir(path):
+            if f.startswith("gauge-state-"):
+                with open(os.path.join(path, f)) as fh:
+                    rows += sum(1 for l in fh if l[:1].isdigit())
+        self.assertGreaterEqual(rows, 4, "about one value a second")
+
+    def test_oauth_token(self):
+        c = self.c
+        self.assertEqual(c.value("oauth", "response_code"), 200)
+        self.assertEqual(c.value("oauth", "bool-up"), 1)
+        left = c.value("oauth", "timeleft-token")
+        self.assertTrue(3500 < left <= 3600, left)
+        issued = json.load(urllib.request.urlopen("http://127.0.0.1:%d/stats" % Env.auth_port, timeout=5))["issued"]
+        self.assertLessEqual(issued, 2, "the token is kept between probes, not fetched each time")
+
+    def test_status_change_notifications(self):
+        c = self.c
+        c.wait_for("flip at 200", lambda: c.value("flip", "response_code") == 200)
+        control(flip=401)
+        n = c.wait_for("the 200 -> 401 notification", lambda: [
+            x for x in by_instance(c.notifications(), "flip") if x["meta"].get("new_status") == 401])
+        self.assertEqual(n[0]["severity"], WARNING)
+        self.assertTrue(n[0]["message"].startswith("flip: 200 -> 401 (auth.missing_credentials): "), n[0])
+        self.assertEqual(n[0]["meta"]["old_status"], 200)
+        self.assertEqual(n[0]["meta"]["old_reason"], "ok")
+        self.assertEqual(n[0]["meta"]["reason"], "auth.missing_credentials")
+        self.assertEqual(c.value("flip", "bool-up"), 0)
+        control(flip=200)
+        ok = c.wait_for("the recovery", lambda: [
+            x for x in by_instance(c.notifications(), "flip") if x["severity"] == OKAY])
+        self.assertTrue(ok[0]["message"].startswith("flip: 401 -> 200 (ok): OK again after"), ok[0])
+        self.assertEqual(len(by_instance(c.notifications(), "flip")), 2, "one notification per change")
+
+    def test_bad_block_is_reported_and_others_run(self):
+        log = self.c.log_text()
+        self.assertIn('[error] probewise plugin: <Plugin probewise> <Endpoint "typo">: unknown key "Timeuot" '
+                      '(did you mean Timeout?)', log)
+        self.assertIsNone(self.c.value("typo", "gauge-state"))
+        self.assertIn("probewise plugin: probing 6 endpoints", log)
+
+    def test_no_secret_anywhere(self):
+        texts = [self.c.log_text(), json.dumps(self.c.notifications())]
+        for root, _, files in os.walk(self.state):
+            for name in files:
+                with open(os.path.join(root, name), errors="replace") as f:
+                    texts.append(f.read())
+        for text in texts:
+            self.assertNotIn(CLIENT_SECRET, text)
+            self.assertNotIn("tok-", text, "the OAuth access token")
+
+
+class Restart(unittest.TestCase):
+    """The state directory carries the last status over a restart: what was
+    announced before is not announced again; what changed meanwhile is."""
+
+    def test_restart_remembers(self):
+        state = tempfile.mkdtemp(dir=Env.tmp, prefix="state-")
+        eps = [e for e in endpoints() if e[0] in ("waf", "down", "healthy")]
+        first = Collectd("restart-1", eps, state)
+        first.wait_for("waf and down announced", lambda: len(first.notifications()) >= 2)
+        self.assertEqual(first.stop(), 0)
+        second = Collectd("restart-2", eps, state)
+        second.wait_for("values", lambda: all(second.value(e, "gauge-state") is not None for e in ("waf", "down")))
+        time.sleep(2)
+        try:
+            self.assertEqual(second.notifications(), [], "nothing changed across the restart")
+        finally:
+            self.assertEqual(second.stop(), 0)
+
+
+@unittest.skipUnless(shutil.which("valgrind"), "valgrind is not installed")
+class Valgrind(unittest.TestCase):
+    """collectd under memcheck: no error and no leak through probewise.so."""
+
+    def test_memcheck(self):
+        state = tempfile.mkdtemp(dir=Env.tmp, prefix="state-")
+        eps = [e for e in endpoints() if e[0] != "typo"]
+        c = Collectd("valgrind", eps, state, python=False, valgrind=True)
+        c.wait_for("a value from every endpoint under valgrind", lambda: all(
+            c.value(e, "gauge-state") is not None for e, _ in eps), timeout=90)
+        control(flip=401)
+        time.sleep(VALGRIND_SECONDS / 2)
+        control(flip=200)
+        time.sleep(VALGRIND_SECONDS / 2)
+        self.assertEqual(c.stop(timeout=120), 0)
+        reports = [os.path.join(c.dir, f) for f in os.listdir(c.dir) if f.startswith("valgrind.")]
+        self.assertTrue(reports)
+        problems = []
+        for path in reports:
+            with open(path) as f:
+                text = f.read()
+            # Blocks of the report are separated by "==pid== " lines with nothing after them.
+            for block in re.split(r"\n==\d+== \n", text):
+                # Frames of the plugin: its file, or its code by name when it has debug information.
+                if not re.search(r"probewise\.so|probewise::|module_register", block):
+                    continue
+                if re.search(r"(Invalid|uninitialised|Mismatched|definitely lost|indirectly lost|possibly lost"
+                             r"|Syscall param|Source and destination overlap)", block):
+                    problems.append(block)
+        self.assertEqual(problems, [], "\n\n".join(problems[:5]))
+
+
+if __name__ == "__main__":
+    missing = collectd_missing()
+    if missing:
+        print("collectd is not installed (missing %s): skipped" % ", ".join(missing))
+        sys.exit(77)
+    unittest.main()
