@@ -55,13 +55,7 @@ TEST_P(Recorded, GivesTheRecordedVerdict) {
 
 INSTANTIATE_TEST_SUITE_P(Responses, Recorded,
                          ::testing::ValuesIn(recorded_files(PROBEWISE_TEST_DATA "/responses")),
-                         [](const auto& info) {
-                           std::string n = info.param.substr(info.param.find_last_of('/') + 1);
-                           n = n.substr(0, n.size() - 4);
-                           for (auto& ch : n)
-                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return n;
-                         });
+                         [](const auto& info) { return testing::recorded_test_name(info.param); });
 
 // The denials recorded for the signal readers (tests/data/denials), judged
 // end to end. The check sent a bearer token unless the case is about
@@ -90,13 +84,7 @@ TEST_P(RecordedDenial, DiagnosisNamesTheRecordedReason) {
 
 INSTANTIATE_TEST_SUITE_P(Denials, RecordedDenial,
                          ::testing::ValuesIn(recorded_files(PROBEWISE_TEST_DATA "/denials")),
-                         [](const auto& info) {
-                           std::string n = info.param.substr(info.param.find_last_of('/') + 1);
-                           n = n.substr(0, n.size() - 4);
-                           for (auto& ch : n)
-                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return n;
-                         });
+                         [](const auto& info) { return testing::recorded_test_name(info.param); });
 
 TEST(Recorded, ThereAreCases) {
   EXPECT_GE(recorded_files(PROBEWISE_TEST_DATA "/responses").size(), 10u);

@@ -32,24 +32,12 @@ struct HealthCase {
 };
 
 HealthCase load_case(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+  testing::RecordedFile f = testing::read_recorded_file(path);
+  EXPECT_TRUE(f.has_separator) << path << " has no ---- line";
   HealthCase c;
-  c.name = path.substr(path.find_last_of('/') + 1);
-  auto sep = text.find("\n----\n");
-  EXPECT_NE(sep, std::string::npos) << path << " has no ---- line";
-  std::string head = text.substr(0, sep);
-  c.body = sep == std::string::npos ? "" : text.substr(sep + 6);
-  std::istringstream lines(head);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    c.keys[std::string(trim(line.substr(0, colon)))].push_back(std::string(trim(line.substr(colon + 1))));
-  }
+  c.name = f.name;
+  c.keys = f.keys;
+  c.body = f.content;
   return c;
 }
 
@@ -150,13 +138,7 @@ TEST_P(RecordedHealth, ReadsAsRecorded) {
 
 INSTANTIATE_TEST_SUITE_P(Documents, RecordedHealth,
                          ::testing::ValuesIn(testing::recorded_files(PROBEWISE_TEST_DATA "/health")),
-                         [](const auto& info) {
-                           std::string n = info.param.substr(info.param.find_last_of('/') + 1);
-                           n = n.substr(0, n.size() - 4);
-                           for (auto& ch : n)
-                             if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return n;
-                         });
+                         [](const auto& info) { return testing::recorded_test_name(info.param); });
 
 TEST(RecordedHealth, CoverEveryFormatAndStatus) {
   auto files = testing::recorded_files(PROBEWISE_TEST_DATA "/health");

@@ -3,6 +3,7 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -49,25 +50,42 @@ std::vector<std::string> split_args(const std::string& text) {
   return out;
 }
 
-RecordedCase load_recorded(const std::string& path) {
+RecordedFile read_recorded_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);
   std::stringstream ss;
   ss << in.rdbuf();
   std::string text = ss.str();
-  RecordedCase c;
-  c.name = path.substr(path.find_last_of('/') + 1);
+  RecordedFile f;
+  f.name = path.substr(path.find_last_of('/') + 1);
   auto sep = text.find("\n----\n");
-  std::string head = text.substr(0, sep);
-  std::string answer = sep == std::string::npos ? "" : text.substr(sep + 6);
-  std::istringstream lines(head);
+  f.has_separator = sep != std::string::npos;
+  f.content = f.has_separator ? text.substr(sep + 6) : "";
+  std::istringstream lines(text.substr(0, sep));
   std::string line;
   while (std::getline(lines, line)) {
     if (line.empty() || line[0] == '#') continue;
     auto colon = line.find(':');
     if (colon == std::string::npos) continue;
-    c.keys[std::string(trim(line.substr(0, colon)))] = std::string(trim(line.substr(colon + 1)));
+    f.keys[std::string(trim(line.substr(0, colon)))].push_back(std::string(trim(line.substr(colon + 1))));
   }
+  return f;
+}
+
+std::string recorded_test_name(const std::string& path) {
+  std::string n = path.substr(path.find_last_of('/') + 1);
+  n = n.substr(0, n.size() - 4);
+  for (auto& ch : n)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return n;
+}
+
+RecordedCase load_recorded(const std::string& path) {
+  RecordedFile f = read_recorded_file(path);
+  RecordedCase c;
+  c.name = f.name;
+  for (const auto& [key, values] : f.keys) c.keys[key] = values.back();
+  const std::string& answer = f.content;
   ProbeResult& r = c.result;
   r.transport = transport_named(c.keys.count("transport") ? c.keys["transport"] : "ok");
   if (c.keys.count("curl_code")) r.curl_code = std::stoi(c.keys["curl_code"]);

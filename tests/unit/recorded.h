@@ -11,6 +11,19 @@
 
 namespace probewise::testing {
 
+// A recorded file split at its "----" line: the "key: value" lines above it
+// (a key may repeat), and everything below it verbatim.
+struct RecordedFile {
+  std::string name;
+  std::map<std::string, std::vector<std::string>> keys;
+  std::string content;
+  bool has_separator = false;
+};
+RecordedFile read_recorded_file(const std::string& path);
+
+// A test name for a recorded file: its base name, alphanumerics only.
+std::string recorded_test_name(const std::string& path);
+
 struct RecordedCase {
   std::string name;
   std::map<std::string, std::string> keys;  // origin, options, expect_state, ...
