@@ -49,3 +49,73 @@ run "403 from a WAF" -H 127.0.0.1 -p "$port" -u /demo/forbidden
 run "slow endpoint (-w 1 -c 2)" -H 127.0.0.1 -p "$port" -u /demo/slow -w 1 -c 2
 run "service down" -H 127.0.0.1 -p "$down_port" -u /
 run "the expired token's 401 as JSON" -H 127.0.0.1 -p "$port" -u /demo/unauthorized --bearer-token-env DEMO_TOKEN --output-format=json
+# The same endpoints in a real collectd with probewise.so: every endpoint is
+# probed concurrently each interval; values go to CSV files, changes become
+# notifications (written to the log by the logfile plugin).
+plugin=${BUILD_DIR:-build}/collectd_plugin/probewise.so
+if [ -x /usr/sbin/collectd ] && [ -f "$plugin" ]; then
+  echo "=== collectd with probewise.so (12 seconds, Interval 2)"
+  cd_dir="$work/collectd"
+  mkdir -p "$cd_dir/plugins"
+  for p in logfile csv; do cp "/usr/lib/collectd/$p.so" "$cd_dir/plugins/"; done
+  cp "$plugin" "$cd_dir/plugins/"
+  printf '%s\n' "$DEMO_TOKEN" > "$cd_dir/token"
+  cat > "$cd_dir/collectd.conf" <<CONF
+Hostname "demo"
+FQDNLookup false
+Interval 2
+BaseDir "$cd_dir"
+PIDFile "$cd_dir/collectd.pid"
+PluginDir "$cd_dir/plugins"
+TypesDB "/usr/share/collectd/types.db"
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "$cd_dir/collectd.log"
+  PrintSeverity true
+</Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "$cd_dir/csv"
+</Plugin>
+LoadPlugin probewise
+<Plugin probewise>
+  MaxConcurrency 16
+  StateDir "$cd_dir/state"
+  <Endpoint "healthy">
+    URL "http://127.0.0.1:$port/demo/healthy"
+    Health true
+  </Endpoint>
+  <Endpoint "expired-token">
+    URL "http://127.0.0.1:$port/demo/unauthorized"
+    BearerTokenFile "$cd_dir/token"
+  </Endpoint>
+  <Endpoint "waf">
+    URL "http://127.0.0.1:$port/demo/forbidden"
+  </Endpoint>
+  <Endpoint "slow">
+    URL "http://127.0.0.1:$port/demo/slow"
+    Timeout 1
+  </Endpoint>
+  <Endpoint "down">
+    URL "http://127.0.0.1:$down_port/"
+  </Endpoint>
+</Plugin>
+CONF
+  /usr/sbin/collectd -f -C "$cd_dir/collectd.conf" >/dev/null 2>&1 &
+  collectd_pid=$!
+  sleep 12
+  kill "$collectd_pid" 2>/dev/null && wait "$collectd_pid" 2>/dev/null || true
+  echo "--- notifications (collectd.log)"
+  grep -i "notification" "$cd_dir/collectd.log" | sed 's/^/  /' || true
+  echo "--- last values: up (1 = OK) and state (0-3) per endpoint"
+  for d in "$cd_dir"/csv/demo/probewise-*; do
+    name=${d##*/probewise-}
+    up=$(tail -n1 "$d"/bool-up-* 2>/dev/null | cut -d, -f2)
+    state=$(tail -n1 "$d"/gauge-state-* 2>/dev/null | cut -d, -f2)
+    rt=$(tail -n1 "$d"/response_time-* 2>/dev/null | cut -d, -f2)
+    printf '  %-14s up=%s state=%s response_time=%ss\n' "$name" "${up:-?}" "${state:-?}" "${rt:-?}"
+  done
+else
+  echo "(collectd or probewise.so not available: skipping the collectd part)"
+fi
