@@ -487,6 +487,13 @@ std::string block_path(const std::string& endpoint) {
   return "<Plugin probewise>" + (endpoint.empty() ? "" : " <Endpoint \"" + endpoint + "\">");
 }
 
+// " (at /etc/collectd/collectd.conf:42)" when the line can be found.
+std::string at(const ConfigLines* lines, const std::string& endpoint, const std::string& key) {
+  if (!lines) return "";
+  auto where = lines->find(endpoint, key);
+  return where ? " (at " + *where + ")" : "";
+}
+
 std::string problem_text(const std::string& where, const oconfig_item_t& item, const Problem& p,
                          bool secret) {
   std::string text = where + ": " + key_of(item) + ": expected " + p.expected;
@@ -497,7 +504,8 @@ std::string problem_text(const std::string& where, const oconfig_item_t& item, c
 // The endpoint's keys, then what only the whole block can tell.
 std::optional<EndpointConfig> read_endpoint(const oconfig_item_t& block, const std::string& name,
                                             double default_interval_s, const std::string& default_state_dir,
-                                            bool default_persist, std::vector<std::string>& errors) {
+                                            bool default_persist, const ConfigLines* lines,
+                                            std::vector<std::string>& errors) {
   const std::string where = block_path(name);
   const std::size_t errors_before = errors.size();
   Builder b;
@@ -516,18 +524,21 @@ std::optional<EndpointConfig> read_endpoint(const oconfig_item_t& block, const s
     const oconfig_item_t& item = block.children[c];
     const std::string key = key_of(item);
     if (item.children_num > 0) {
-      errors.push_back(where + ": <" + key + "> is not a block the plugin knows; expected a key such as URL");
+      errors.push_back(where + ": <" + key + "> is not a block the plugin knows; expected a key such as URL" +
+                       at(lines, name, "<" + key));
       continue;
     }
     const KeySpec* k = find_key(key);
     if (!k) {
-      errors.push_back(where + ": unknown key \"" + key + "\"" + suggestion(key));
+      errors.push_back(where + ": unknown key \"" + key + "\"" + suggestion(key) + at(lines, name, key));
       continue;
     }
-    if (auto problem = k->set(b, item)) errors.push_back(problem_text(where, item, *problem, k->secret));
+    if (auto problem = k->set(b, item))
+      errors.push_back(problem_text(where, item, *problem, k->secret) + at(lines, name, key));
   }
 
-  if (spec.url.empty()) errors.push_back(where + ": URL: missing; every endpoint needs one");
+  if (spec.url.empty())
+    errors.push_back(where + ": URL: missing; every endpoint needs one" + at(lines, name, ""));
   if (b.oauth) {
     if (b.oauth->token_url.empty() || b.oauth->client_id.empty() || b.oauth->client_secret_file.empty())
       errors.push_back(where +
@@ -556,7 +567,7 @@ std::string default_user_agent() {
 }
 
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
-                         const std::vector<std::string>& taken) {
+                         const std::vector<std::string>& taken, const ConfigLines* lines) {
   ConfigResult out;
   const std::string where = block_path("");
   std::string state_dir;
@@ -588,10 +599,11 @@ ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
       std::string hint = find_key(key) ? " (an endpoint key: put it inside <Endpoint \"name\">)" : "";
       out.errors.push_back(where + ": unknown key \"" + key + "\"" + hint +
                            "; expected MaxConcurrency, MaxConnectionsPerHost, StateDir, PersistState or "
-                           "<Endpoint \"name\"> blocks");
+                           "<Endpoint \"name\"> blocks" +
+                           at(lines, "", key));
       continue;
     }
-    if (problem) out.errors.push_back(problem_text(where, item, *problem, false));
+    if (problem) out.errors.push_back(problem_text(where, item, *problem, false) + at(lines, "", key));
   }
 
   std::vector<std::string> names = taken;
@@ -614,7 +626,7 @@ ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
                            "endpoint to have its own name; the block is ignored");
       continue;
     }
-    auto endpoint = read_endpoint(item, *name, default_interval_s, state_dir, persist, out.errors);
+    auto endpoint = read_endpoint(item, *name, default_interval_s, state_dir, persist, lines, out.errors);
     if (!endpoint) {
       out.errors.push_back(block_path(*name) + ": not probed because of the errors above");
       continue;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "check_run.h"
+#include "config_lines.h"
 #include "credentials.h"
 
 extern "C" {
@@ -44,8 +45,9 @@ struct ConfigResult {
 
 // `default_interval_s`: collectd's interval for the plugin. `taken` are the
 // endpoint names configured already (by an earlier <Plugin probewise> block).
+// With `lines`, an error also says in which file and line its key is.
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
-                         const std::vector<std::string>& taken = {});
+                         const std::vector<std::string>& taken = {}, const ConfigLines* lines = nullptr);
 
 // "probewise/0.1.0 (collectd plugin)"
 std::string default_user_agent();

@@ -35,10 +35,11 @@ int log_level(LogLevel level) {
 
 }  // namespace
 
-int dispatch_to_collectd(const Dispatch& d) {
+int dispatch_to_collectd(const Dispatch& d, bool values) {
   int refused = 0;
   const cdtime_t time = to_cdtime(d.time);
   for (const auto& m : d.values) {
+    if (!values) break;
     value_t value;
     value.gauge = m.value;
     value_list_t vl;
@@ -79,6 +80,25 @@ int dispatch_to_collectd(const Dispatch& d) {
 
 void log_to_collectd(LogLevel level, const std::string& text) {
   plugin_log(log_level(level), "probewise plugin: %s", text.c_str());
+}
+
+}  // namespace probewise
+
+namespace probewise {
+
+void DispatchBatch::add(Dispatch d) {
+  if (pending_.empty()) oldest_ = Clock::now();
+  pending_.push_back(std::move(d));
+}
+
+void DispatchBatch::maybe_flush(bool idle, Clock::time_point now) {
+  if (pending_.empty()) return;
+  if (idle || pending_.size() >= kMaxPending || now - oldest_ >= kMaxDelay) flush();
+}
+
+void DispatchBatch::flush(bool values) {
+  for (const auto& d : pending_) send_(d, values);
+  pending_.clear();
 }
 
 }  // namespace probewise

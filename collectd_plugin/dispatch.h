@@ -2,14 +2,43 @@
 // with its meta data. The only file that calls collectd's dispatch API.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "report.h"
 
 namespace probewise {
 
 // Returns how many values collectd refused (it logs why).
-int dispatch_to_collectd(const Dispatch& d);
+int dispatch_to_collectd(const Dispatch& d, bool values = true);
+
+// Finished checks dispatched in batches: each value wakes one of collectd's
+// write threads when they are idle, so values that come one at a time cost
+// a wake-up each; a batch wakes them once. Values keep their own time.
+class DispatchBatch {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::size_t kMaxPending = 512;
+  static constexpr std::chrono::milliseconds kMaxDelay{200};
+
+  explicit DispatchBatch(std::function<int(const Dispatch&, bool values)> send = dispatch_to_collectd)
+      : send_(std::move(send)) {}
+  void add(Dispatch d);
+  // Flushes when nothing is in flight (`idle`), when the batch is full, or
+  // when its oldest entry has waited kMaxDelay.
+  void maybe_flush(bool idle, Clock::time_point now = Clock::now());
+  // `values` false: the notifications only (collectd's write threads are
+  // gone once the shutdown callbacks run).
+  void flush(bool values = true);
+  std::size_t size() const { return pending_.size(); }
+
+ private:
+  std::function<int(const Dispatch&, bool)> send_;
+  std::vector<Dispatch> pending_;
+  Clock::time_point oldest_{};
+};
 
 // plugin_log with collectd's "probewise plugin: " prefix.
 void log_to_collectd(LogLevel level, const std::string& text);

@@ -48,11 +48,19 @@ int on_config(oconfig_item_t* block) noexcept {
     if (!plugin) plugin = std::make_unique<Plugin>();
     std::vector<std::string> taken;
     for (const auto& e : plugin->config.endpoints) taken.push_back(e.name);
+    // The file is read again only when there is an error to place.
     ConfigResult read = read_config(*block, collectd_interval_seconds(), taken);
+    if (!read.errors.empty()) {
+      const ConfigLines lines(collectd_config_path());
+      read = read_config(*block, collectd_interval_seconds(), taken, &lines);
+    }
     for (const auto& w : read.warnings) say(LogLevel::warning, w);
     for (const auto& e : read.errors) say(LogLevel::error, e);
-    plugin->config.max_concurrency = read.config.max_concurrency;
-    plugin->config.max_connections_per_host = read.config.max_connections_per_host;
+    // A second <Plugin probewise> block keeps the first one's settings unless it sets its own.
+    if (plugin->config.endpoints.empty() || read.config.max_concurrency != kDefaultMaxConcurrency)
+      plugin->config.max_concurrency = read.config.max_concurrency;
+    if (plugin->config.endpoints.empty() || read.config.max_connections_per_host != 0)
+      plugin->config.max_connections_per_host = read.config.max_connections_per_host;
     for (auto& e : read.config.endpoints) plugin->config.endpoints.push_back(std::move(e));
     if (read.config.endpoints.empty()) {
       say(LogLevel::error, "no endpoint can be probed: fix the errors above");
@@ -84,7 +92,11 @@ int on_init() noexcept {
       plugin->curl_ready = true;
     }
     SchedulerHooks hooks;
-    hooks.report = [](const EndpointReport& report) { dispatch_to_collectd(describe(report)); };
+    // Used by the probing thread alone, from its first poll to its end.
+    auto batch = std::make_shared<DispatchBatch>();
+    hooks.report = [batch](const EndpointReport& report) { batch->add(describe(report)); };
+    hooks.after_poll = [batch](bool idle) { batch->maybe_flush(idle); };
+    hooks.stopping = [batch] { batch->flush(false); };
     hooks.log = [](LogLevel level, const std::string& text) { say(level, text); };
     // What plugin_thread_create does: the thread runs in the plugin's
     // context, so that collectd knows whose values it dispatches.

@@ -27,9 +27,13 @@ double seconds(std::int64_t us) {
   return static_cast<double>(us) / 1e6;
 }
 
-// A phase of connection set-up is measured only on a new connection.
+// A phase of connection set-up is measured only on a new connection: a
+// reused one did no lookup and no handshake, so there is nothing to report
+// (rather than a misleading 0). No answer at all: not measured (NaN).
 std::optional<double> setup_phase(const Facts& f, std::int64_t us) {
-  return f.r.has_answer() && f.r.new_connections > 0 ? seconds(us) : kNaN;
+  if (!f.r.has_answer()) return kNaN;
+  if (f.r.new_connections == 0) return std::nullopt;
+  return seconds(us);
 }
 
 std::optional<double> time_left(double now, std::optional<std::time_t> until) {
@@ -40,7 +44,7 @@ std::optional<double> time_left(double now, std::optional<std::time_t> until) {
 struct MetricSpec {
   const char* type;
   const char* type_instance;
-  // nullopt: not dispatched for this endpoint (no TLS, no token); NaN: not measured this time.
+  // nullopt: not dispatched (no TLS, no token, a reused connection); NaN: not measured this time.
   std::optional<double> (*value)(const Facts&);
 };
 

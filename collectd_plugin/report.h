@@ -19,7 +19,7 @@ inline constexpr const char* kPluginName = "probewise";
 struct MetricValue {
   std::string type;           // a stock type: response_time, duration, ...
   std::string type_instance;  // "" or dns, connect, tls, ttfb, up, state, token
-  double value = 0;           // NaN: not measured this time (no answer, or a reused connection)
+  double value = 0;           // NaN: not measured this time (no answer)
 };
 
 enum class Severity { okay, warning, failure };

@@ -22,6 +22,10 @@ constexpr std::uint64_t kTokenIdBase = std::uint64_t{1} << 40;
 // most this often (so that "last seen" stays roughly current).
 constexpr auto kRefreshSaved = std::chrono::minutes(15);
 constexpr auto kStatsEvery = std::chrono::minutes(5);
+// The tick on which due times are met: an eighth of the shortest interval,
+// within these bounds.
+constexpr std::chrono::duration<double> kMinTick(0.01);
+constexpr std::chrono::duration<double> kMaxTick(0.1);
 
 double system_wall() {
   return static_cast<double>(
@@ -30,10 +34,17 @@ double system_wall() {
          1e6;
 }
 
-bool same_meaning(const StoredState& a, const StoredState& b) {
-  return a.status == b.status && a.reason == b.reason && a.state == b.state && a.since == b.since &&
-         a.credentials == b.credentials && a.success_credentials == b.success_credentials &&
-         (a.last_success == 0) == (b.last_success == 0) && a.status_text == b.status_text;
+// What a stored state says, apart from when it was last seen: a change of
+// this is written at once.
+std::size_t meaning(const StoredState& s) {
+  std::size_t h = std::hash<std::string>{}(s.status_text + '\n' + s.reason + '\n' + s.credentials + '\n' +
+                                           s.success_credentials);
+  auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+  mix(static_cast<std::size_t>(s.status));
+  mix(static_cast<std::size_t>(s.state));
+  mix(static_cast<std::size_t>(s.since));
+  mix(s.last_success == 0 ? 1 : 2);
+  return h;
 }
 
 }  // namespace
@@ -44,6 +55,10 @@ Scheduler::Scheduler(PluginConfig config, SchedulerHooks hooks)
       prober_(config_.max_connections_per_host),
       epoch_(Clock::now()) {
   stats_logged_ = epoch_;
+  double shortest_s = 3600;
+  for (const auto& e : config_.endpoints) shortest_s = std::min(shortest_s, e.interval_s);
+  tick_ = duration_cast<Clock::duration>(
+      std::chrono::duration<double>(std::clamp(shortest_s / 8, kMinTick.count(), kMaxTick.count())));
   runtime_.resize(config_.endpoints.size());
   const std::size_t n = config_.endpoints.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -97,7 +112,11 @@ void Scheduler::open_stores() {
     if (!stores_[found->second].store) continue;
     r.store = found->second;
     r.previous = stores_[r.store].store->load(r.state_key);
-    r.saved = r.previous;
+    if (r.previous) {
+      r.saved_any = true;
+      r.saved_meaning = meaning(*r.previous);
+      r.saved_checked = r.previous->checked;
+    }
     r.saved_at = Clock::now();
   }
 }
@@ -118,17 +137,26 @@ bool Scheduler::slot_free() const {
   return prober_.in_flight() < static_cast<std::size_t>(std::max(1, config_.max_concurrency));
 }
 
+Scheduler::Clock::time_point Scheduler::next_wake() const {
+  // Due times are met on a grid of ticks, so that the probes that fall due
+  // within one tick start together and share the thread's wake-ups.
+  const Clock::time_point due = heap_.top().first;
+  const auto ticks = (due - epoch_ + tick_ - Clock::duration(1)) / tick_;
+  return epoch_ + ticks * tick_;
+}
+
+int Scheduler::ms_until_wake(Clock::time_point now, int cap) const {
+  if (heap_.empty()) return cap;
+  auto until = duration_cast<milliseconds>(next_wake() - now).count() + 1;
+  return static_cast<int>(std::clamp<long long>(until, 0, cap));
+}
+
 int Scheduler::poll(int max_wait_ms) {
   Clock::time_point now = Clock::now();
   release_due(now);
   start_ready(now);
   if (prober_.in_flight() > 0) {
-    int wait = max_wait_ms;
-    if (!heap_.empty()) {
-      auto until = duration_cast<milliseconds>(heap_.top().first - now).count();
-      wait = static_cast<int>(std::clamp<long long>(until, 0, max_wait_ms));
-    }
-    auto done = prober_.run(wait);
+    auto done = prober_.run(ms_until_wake(now, max_wait_ms));
     for (auto& [id, result] : done) {
       if (id >= kTokenIdBase)
         on_token(static_cast<std::size_t>(id - kTokenIdBase), result);
@@ -140,10 +168,8 @@ int Scheduler::poll(int max_wait_ms) {
     start_ready(now);
   }
   log_stats(now);
-  if (heap_.empty()) return max_wait_ms;
   if ((!ready_.empty() || !pending_.empty()) && slot_free()) return 0;
-  auto until = duration_cast<milliseconds>(heap_.top().first - now).count() + 1;
-  return static_cast<int>(std::clamp<long long>(until, 0, 60 * 1000));
+  return ms_until_wake(now, 60 * 1000);
 }
 
 void Scheduler::release_due(Clock::time_point now) {
@@ -245,10 +271,10 @@ void Scheduler::on_answer(std::size_t i, ProbeResult result) {
   // A reused connection does not show the certificate again: the one read
   // on this endpoint's last new connection still holds.
   if (result.certificate)
-    r.certificate = result.certificate;
+    r.certificate = std::make_unique<Certificate>(*result.certificate);
   else if (r.certificate && result.transport == Transport::ok && result.new_connections == 0 &&
            config_.endpoints[i].job.spec.want_certificate)
-    result.certificate = r.certificate;
+    result.certificate = *r.certificate;
   r.steps->answer(std::move(result));
   advance(i);
 }
@@ -292,14 +318,17 @@ void Scheduler::save(std::size_t i, bool force) {
   Store& s = stores_[static_cast<std::size_t>(r.store)];
   const StoredState& now_state = *r.previous;
   const auto now = Clock::now();
-  bool due = !r.saved || !same_meaning(*r.saved, now_state) ||
-             (now - r.saved_at >= kRefreshSaved && r.saved->checked != now_state.checked) ||
-             (force && r.saved->checked != now_state.checked);
+  const std::size_t now_meaning = meaning(now_state);
+  const bool seen_since = r.saved_checked != now_state.checked;
+  const bool due = !r.saved_any || r.saved_meaning != now_meaning ||
+                   (now - r.saved_at >= kRefreshSaved && seen_since) || (force && seen_since);
   if (!due) return;
   auto saved = s.store->save(r.state_key, now_state);
   r.saved_at = now;
   if (saved) {
-    r.saved = now_state;
+    r.saved_any = true;
+    r.saved_meaning = now_meaning;
+    r.saved_checked = now_state.checked;
     s.failing = false;
   } else if (!s.failing) {
     s.failing = true;

@@ -40,6 +40,11 @@ struct SchedulerHooks {
   std::function<void(LogLevel, const std::string&)> log;
   std::function<double()> wall_clock;  // seconds since the epoch; default: the system clock
   std::function<void()> thread_start;  // runs first on the probing thread (collectd's plugin context)
+  // Runs on the probing thread after each poll(), `idle` when nothing is in
+  // flight: where batched dispatch flushes.
+  std::function<void(bool idle)> after_poll;
+  // Runs on the probing thread when it is asked to stop, before shutdown().
+  std::function<void()> stopping;
 };
 
 class Scheduler {
@@ -78,13 +83,17 @@ class Scheduler {
     bool busy = false;    // a check is under way
     std::unique_ptr<CheckSteps> steps;
     std::optional<StoredState> previous;  // in memory, across intervals
-    std::optional<StoredState> saved;     // what the state directory holds
+    // What the state directory holds, as a digest of what it means (the
+    // whole state would double the memory an endpoint needs).
+    std::size_t saved_meaning = 0;
+    std::time_t saved_checked = 0;
+    bool saved_any = false;
     Clock::time_point saved_at{};
     std::string state_key;
     int store = -1;       // index into stores_, -1 = not persisted
     int token_slot = -1;  // TokenBroker slot, -1 = no OAuth
     // The peer certificate as last read: a reused connection shows none.
-    std::optional<Certificate> certificate;
+    std::unique_ptr<Certificate> certificate;
   };
   struct Store {
     std::string dir;
@@ -93,6 +102,8 @@ class Scheduler {
   };
 
   void open_stores();
+  Clock::time_point next_wake() const;
+  int ms_until_wake(Clock::time_point now, int cap) const;
   void release_due(Clock::time_point now);
   void start_ready(Clock::time_point now);
   void begin(std::size_t i, Clock::time_point now);
@@ -118,6 +129,7 @@ class Scheduler {
   std::deque<std::size_t> ready_;    // due, waiting for a free slot
   std::deque<std::size_t> pending_;  // a check's next request, waiting for a free slot
   Clock::time_point epoch_;
+  Clock::duration tick_{};
   Clock::time_point stats_logged_;
   Stats stats_;
   Stats stats_at_log_;

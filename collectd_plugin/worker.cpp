@@ -51,6 +51,7 @@ void Worker::run() noexcept {
     int sleep_ms = 0;
     try {
       sleep_ms = scheduler_.poll(kMaxWaitMs);
+      if (hooks_.after_poll) hooks_.after_poll(scheduler_.in_flight() == 0);
       failures = 0;
     } catch (const std::exception& e) {
       // Out of memory or a bug: say so (not every time), breathe, go on.
@@ -66,6 +67,7 @@ void Worker::run() noexcept {
     }
   }
   try {
+    if (hooks_.stopping) hooks_.stopping();
     scheduler_.shutdown();
   } catch (...) {
     if (hooks_.log) hooks_.log(LogLevel::error, "shutdown: could not save every state");

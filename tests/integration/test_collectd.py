@@ -386,7 +386,7 @@ class Probing(unittest.TestCase):
     def test_bad_block_is_reported_and_others_run(self):
         log = self.c.log_text()
         self.assertIn('[error] probewise plugin: <Plugin probewise> <Endpoint "typo">: unknown key "Timeuot" '
-                      '(did you mean Timeout?)', log)
+                      '(did you mean Timeout?) (at %s:' % self.c.conf, log)
         self.assertIsNone(self.c.value("typo", "gauge-state"))
         self.assertIn("probewise plugin: probing 6 endpoints", log)
 

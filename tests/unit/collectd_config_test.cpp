@@ -350,3 +350,58 @@ TEST(CollectdConfig, NestedBlockInsideEndpoint) {
 
 }  // namespace
 }  // namespace probewise
+
+namespace probewise {
+namespace {
+
+// oconfig_item_t has no line numbers: errors find the line in the file.
+constexpr const char* kConfigFile = R"(# collectd.conf
+Interval 10
+<Plugin "probewise">
+  MaxConcurrency 0
+  <Endpoint "api">
+    URL "http://127.0.0.1/"
+    Timeou 5
+  </Endpoint>
+  <Endpoint "web">
+    url "http://127.0.0.1/web"
+    Timeout "x"
+  </Endpoint>
+</Plugin>
+<Plugin other>
+  Timeou 1
+</Plugin>
+)";
+
+TEST(CollectdConfigLines, FindsKeysInTheirBlocks) {
+  ConfigLines lines("collectd.conf", kConfigFile);
+  EXPECT_EQ(lines.find("api", "Timeou"), "collectd.conf:7");
+  EXPECT_EQ(lines.find("web", "URL"), "collectd.conf:10") << "keys ignore case";
+  EXPECT_EQ(lines.find("web", ""), "collectd.conf:9") << "the block's own line";
+  EXPECT_EQ(lines.find("", "MaxConcurrency"), "collectd.conf:4");
+  EXPECT_FALSE(lines.find("api", "Interval")) << "outside the plugin's block";
+  EXPECT_FALSE(lines.find("nope", "URL"));
+}
+
+TEST(CollectdConfigLines, ErrorsNameTheLine) {
+  ConfigLines lines("/etc/collectd/collectd.conf", kConfigFile);
+  Tree tree(
+      Plugin({Key("MaxConcurrency", 0), Endpoint("api", {Key("URL", "http://127.0.0.1/"), Key("Timeou", 5)}),
+              Endpoint("web", {Key("url", "http://127.0.0.1/web"), Key("Timeout", "x")})}));
+  auto r = read_config(tree.root(), 10, {}, &lines);
+  const std::string text = all(r.errors);
+  EXPECT_NE(text.find("unknown key \"Timeou\" (did you mean Timeout?) (at /etc/collectd/collectd.conf:7)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Timeout: expected a number of seconds greater than 0 and at most 86400, got \"x\" (at "
+                      "/etc/collectd/collectd.conf:11)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("MaxConcurrency: expected a whole number from 1 to 100000, got 0 (at "
+                      "/etc/collectd/collectd.conf:4)"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace probewise

@@ -103,17 +103,17 @@ TEST(CollectdReport, HealthyValues) {
 }
 
 // A reused connection made no DNS lookup, no TCP or TLS handshake: those
-// are not measured, rather than measured as 0.
-TEST(CollectdReport, ReusedConnectionLeavesSetupPhasesUnmeasured) {
+// phases are left out, rather than reported as 0.
+TEST(CollectdReport, ReusedConnectionLeavesSetupPhasesOut) {
   ProbeResult r = answer(200, "", 0);
   Certificate cert;
   cert.not_after = kNow + 41 * kDay;
   r.certificate = cert;
   Probe p("https://127.0.0.1/", r);
   auto v = by_name(p.dispatch());
-  EXPECT_TRUE(std::isnan(v["duration-dns"]));
-  EXPECT_TRUE(std::isnan(v["duration-connect"]));
-  EXPECT_TRUE(std::isnan(v["duration-tls"]));
+  EXPECT_EQ(v.count("duration-dns"), 0u);
+  EXPECT_EQ(v.count("duration-connect"), 0u);
+  EXPECT_EQ(v.count("duration-tls"), 0u);
   EXPECT_DOUBLE_EQ(v["duration-ttfb"], 0.004);
   EXPECT_NEAR(v["timeleft-tls"], 41 * kDay - 0.25, 1e-6);
 }
@@ -271,6 +271,34 @@ TEST(CollectdDispatch, LongNamesAreCut) {
   dispatch_to_collectd(d);
   ASSERT_EQ(testing::seen().values.size(), 1u);
   EXPECT_EQ(testing::seen().values[0].plugin_instance.size(), 127u);
+}
+
+// Batches flush when the prober is idle, when full, or when old enough;
+// at shutdown only the notifications still go out.
+TEST(CollectdDispatch, Batches) {
+  std::vector<std::pair<std::string, bool>> sent;
+  DispatchBatch batch([&](const Dispatch& d, bool values) {
+    sent.emplace_back(d.plugin_instance, values);
+    return 0;
+  });
+  auto at = DispatchBatch::Clock::now();
+  Dispatch d;
+  d.plugin_instance = "a";
+  batch.add(d);
+  batch.maybe_flush(false, at);
+  EXPECT_TRUE(sent.empty()) << "transfers in flight, the batch is young";
+  batch.maybe_flush(false, at + DispatchBatch::kMaxDelay + std::chrono::milliseconds(5));
+  EXPECT_EQ(sent.size(), 1u) << "old enough";
+  batch.add(d);
+  batch.maybe_flush(true);
+  EXPECT_EQ(sent.size(), 2u) << "idle";
+  for (std::size_t i = 0; i < DispatchBatch::kMaxPending; ++i) batch.add(d);
+  batch.maybe_flush(false, DispatchBatch::Clock::now());
+  EXPECT_EQ(sent.size(), 2u + DispatchBatch::kMaxPending) << "full";
+  batch.add(d);
+  batch.flush(false);
+  EXPECT_FALSE(sent.back().second) << "notifications only";
+  EXPECT_EQ(batch.size(), 0u);
 }
 
 TEST(CollectdDispatch, LogPrefix) {
