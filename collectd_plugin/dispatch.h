@@ -21,7 +21,7 @@ class DispatchBatch {
  public:
   using Clock = std::chrono::steady_clock;
   static constexpr std::size_t kMaxPending = 512;
-  static constexpr std::chrono::milliseconds kMaxDelay{200};
+  static constexpr std::chrono::milliseconds kMaxDelay{1000};
 
   explicit DispatchBatch(std::function<int(const Dispatch&, bool values)> send = dispatch_to_collectd)
       : send_(std::move(send)) {}

@@ -22,10 +22,13 @@ constexpr std::uint64_t kTokenIdBase = std::uint64_t{1} << 40;
 // most this often (so that "last seen" stays roughly current).
 constexpr auto kRefreshSaved = std::chrono::minutes(15);
 constexpr auto kStatsEvery = std::chrono::minutes(5);
-// The tick on which due times are met: an eighth of the shortest interval,
-// within these bounds.
+// The tick on which due times are met: long enough that about
+// kProbesPerTick probes start together and share the thread's wake-ups (a
+// wake-up costs more than a probe's own work), short enough to keep the
+// first round spread over the interval.
+constexpr double kProbesPerTick = 100;
 constexpr std::chrono::duration<double> kMinTick(0.01);
-constexpr std::chrono::duration<double> kMaxTick(0.1);
+constexpr std::chrono::duration<double> kMaxTick(1.0);
 
 double system_wall() {
   return static_cast<double>(
@@ -52,13 +55,21 @@ std::size_t meaning(const StoredState& s) {
 Scheduler::Scheduler(PluginConfig config, SchedulerHooks hooks)
     : config_(std::move(config)),
       hooks_(std::move(hooks)),
-      prober_(config_.max_connections_per_host),
+      // Idle connections kept for the next rounds: as many as may be in
+      // flight, so that a round finds the last round's connections open.
+      prober_(config_.max_connections_per_host, std::max(1, config_.max_concurrency)),
       epoch_(Clock::now()) {
   stats_logged_ = epoch_;
   double shortest_s = 3600;
-  for (const auto& e : config_.endpoints) shortest_s = std::min(shortest_s, e.interval_s);
-  tick_ = duration_cast<Clock::duration>(
-      std::chrono::duration<double>(std::clamp(shortest_s / 8, kMinTick.count(), kMaxTick.count())));
+  double per_second = 0;  // probes
+  for (const auto& e : config_.endpoints) {
+    shortest_s = std::min(shortest_s, e.interval_s);
+    if (e.interval_s > 0) per_second += 1 / e.interval_s;
+  }
+  const double longest_tick = std::min(kMaxTick.count(), shortest_s / 2);
+  const double tick = per_second > 0 ? kProbesPerTick / per_second : longest_tick;
+  tick_ = duration_cast<Clock::duration>(std::chrono::duration<double>(
+      std::clamp(tick, kMinTick.count(), std::max(kMinTick.count(), longest_tick))));
   runtime_.resize(config_.endpoints.size());
   const std::size_t n = config_.endpoints.size();
   for (std::size_t i = 0; i < n; ++i) {

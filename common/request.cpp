@@ -289,8 +289,10 @@ class Hop {
 
   // Prepares the transfer; nullptr when libcurl could not make a handle (the
   // result then says so).
-  CURL* start(const std::string& url, const std::string& connect_to, long timeout_ms) {
-    easy_.reset(curl_easy_init());
+  // `reuse`: an idle handle from an earlier transfer (curl_easy_reset
+  // already), or nullptr for a new one.
+  CURL* start(const std::string& url, const std::string& connect_to, long timeout_ms, CURL* reuse = nullptr) {
+    easy_.reset(reuse ? reuse : curl_easy_init());
     if (!easy_) {
       r_.transport = Transport::error;
       r_.error = "curl_easy_init failed";
@@ -319,6 +321,15 @@ class Hop {
   }
 
   CURL* handle() const { return easy_.get(); }
+
+  // Takes the handle back for another transfer, its options cleared (they
+  // point into this Hop); nullptr when it must not serve another endpoint:
+  // a cookie engine keeps what one server set.
+  CURL* release() {
+    if (!easy_ || spec_.cookie_engine || !spec_.cookie_jar.empty()) return nullptr;
+    curl_easy_reset(easy_.get());
+    return easy_.release();
+  }
 
  private:
   void setup(CURL* h, const std::string& url, const std::string& connect_to, long timeout_ms, bool https) {
@@ -559,82 +570,145 @@ ProbeResult perform(const RequestSpec& spec) {
   }
 }
 
+namespace {
+
+// The port a URL's first connection goes to, for the result's messages:
+// the explicit one, or the scheme's. The URL was checked when it was
+// configured; libcurl itself reports one it cannot parse.
+int port_of(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return 0;
+  const int fallback = iequals(std::string_view(url).substr(0, scheme_end), "https") ? 443 : 80;
+  const auto begin = scheme_end + 3;
+  std::string_view authority(url);
+  authority = authority.substr(begin, url.find_first_of("/?#", begin) - begin);
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    authority.remove_prefix(close == std::string_view::npos ? authority.size() : close + 1);
+  }
+  auto colon = authority.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 == authority.size()) return fallback;
+  int port = 0;
+  for (char c : authority.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) return fallback;
+    port = port * 10 + (c - '0');
+  }
+  return port;
+}
+
 struct MultiDeleter {
   void operator()(CURLM* m) const { curl_multi_cleanup(m); }
 };
+
+// Idle easy handles kept for the next transfers: a new handle and its
+// buffers cost more than the transfer's own bookkeeping. At most this many
+// (each holds libcurl's 16 KiB receive buffer).
+constexpr std::size_t kIdleHandles = 128;
+
+}  // namespace
 
 struct ConcurrentProber::Impl {
   // One probe in flight; its spec and result live here, at a stable
   // address, for as long as libcurl points at them.
   struct Probe {
     std::uint64_t id = 0;
+    std::size_t slot = 0;  // index in `probes`
     RequestSpec spec;
     ProbeResult result;
     std::unique_ptr<Hop> hop;
   };
   std::unique_ptr<CURLM, MultiDeleter> multi{curl_multi_init()};
   std::vector<std::unique_ptr<Probe>> probes;
+  std::vector<CURL*> idle;
 
-  void remove(CURL* easy) { curl_multi_remove_handle(multi.get(), easy); }
+  ~Impl() {
+    for (CURL* easy : idle) curl_easy_cleanup(easy);
+  }
+
+  CURL* reusable() {
+    if (idle.empty()) return nullptr;
+    CURL* easy = idle.back();
+    idle.pop_back();
+    return easy;
+  }
+
+  // Ends a probe: its handle leaves the multi handle (and is kept for
+  // another transfer, or cleaned up with the Hop), the probe leaves the list.
+  std::unique_ptr<Probe> take(Probe* p) {
+    if (p->hop) {
+      if (CURL* easy = p->hop->handle()) {
+        curl_multi_remove_handle(multi.get(), easy);
+        if (idle.size() < kIdleHandles)
+          if (CURL* kept = p->hop->release()) idle.push_back(kept);
+      }
+    }
+    const std::size_t slot = p->slot;
+    std::unique_ptr<Probe> owned = std::move(probes[slot]);
+    if (slot + 1 != probes.size()) {
+      probes[slot] = std::move(probes.back());
+      probes[slot]->slot = slot;
+    }
+    probes.pop_back();
+    return owned;
+  }
 };
 
-ConcurrentProber::ConcurrentProber(int max_connections_per_host) : impl_(std::make_unique<Impl>()) {
-  if (impl_->multi && max_connections_per_host > 0)
+ConcurrentProber::ConcurrentProber(int max_connections_per_host, int max_idle_connections)
+    : impl_(std::make_unique<Impl>()) {
+  if (!impl_->multi) return;
+  if (max_connections_per_host > 0)
     curl_multi_setopt(impl_->multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS,
                       static_cast<long>(max_connections_per_host));
+  // libcurl's default keeps 4 idle connections per handle in the multi
+  // handle, so that between two rounds most would be closed and made again.
+  if (max_idle_connections > 0)
+    curl_multi_setopt(impl_->multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(max_idle_connections));
 }
 
 ConcurrentProber::~ConcurrentProber() {
   cancel_all();
 }
 
-void ConcurrentProber::start(std::uint64_t id, const RequestSpec& spec) {
+void ConcurrentProber::start(std::uint64_t id, RequestSpec spec) {
   auto probe = std::make_unique<Impl::Probe>();
   probe->id = id;
-  probe->spec = spec;
+  probe->spec = std::move(spec);
   if (probe->spec.redirects != RedirectMode::none && probe->spec.redirects != RedirectMode::curl)
     probe->spec.redirects = RedirectMode::curl;
   probe->result.url = probe->spec.url;
-  auto parts = url_parts(probe->spec.url);
-  if (!parts) {
-    probe->result.transport = Transport::error;
-    probe->result.curl_code = CURLE_URL_MALFORMAT;
-    probe->result.error = "malformed URL '" + redact_url(probe->spec.url) + "'";
+  probe->result.port = probe->spec.connect_port ? probe->spec.connect_port : port_of(probe->spec.url);
+  probe->hop = std::make_unique<Hop>(probe->spec, probe->result);
+  CURL* easy =
+      probe->hop->start(probe->spec.url, connect_to_entry(probe->spec.connect_host, probe->spec.connect_port),
+                        probe->spec.timeout_ms, impl_->reusable());
+  if (!easy) {
+    probe->hop.reset();  // the result says why
   } else {
-    probe->result.port = probe->spec.connect_port ? probe->spec.connect_port : parts->port;
-    probe->hop = std::make_unique<Hop>(probe->spec, probe->result);
-    CURL* easy = probe->hop->start(probe->spec.url,
-                                   connect_to_entry(probe->spec.connect_host, probe->spec.connect_port),
-                                   probe->spec.timeout_ms);
-    if (easy) {
-      curl_easy_setopt(easy, CURLOPT_PRIVATE, probe.get());
-      if (!impl_->multi || curl_multi_add_handle(impl_->multi.get(), easy) != CURLM_OK) {
-        probe->result.transport = Transport::error;
-        probe->result.error = "curl_multi_add_handle failed";
-        probe->hop.reset();
-      }
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, probe.get());
+    if (!impl_->multi || curl_multi_add_handle(impl_->multi.get(), easy) != CURLM_OK) {
+      probe->result.transport = Transport::error;
+      probe->result.error = "curl_multi_add_handle failed";
+      probe->hop.reset();
     }
   }
+  probe->slot = impl_->probes.size();
   impl_->probes.push_back(std::move(probe));
 }
 
 std::vector<std::pair<std::uint64_t, ProbeResult>> ConcurrentProber::run(int wait_ms) {
   std::vector<std::pair<std::uint64_t, ProbeResult>> done;
   auto finish = [&](Impl::Probe* p) {
-    auto it = std::find_if(impl_->probes.begin(), impl_->probes.end(),
-                           [p](const std::unique_ptr<Impl::Probe>& q) { return q.get() == p; });
-    if (it == impl_->probes.end()) return;
-    done.emplace_back(p->id, std::move(p->result));
-    impl_->probes.erase(it);
+    std::unique_ptr<Impl::Probe> owned = impl_->take(p);
+    done.emplace_back(owned->id, std::move(owned->result));
   };
   // Probes that failed before libcurl got them.
   for (std::size_t i = 0; i < impl_->probes.size();) {
     Impl::Probe* p = impl_->probes[i].get();
-    if (!p->hop) {
-      finish(p);
-    } else {
+    if (!p->hop)
+      finish(p);  // moves the last probe into slot i
+    else
       ++i;
-    }
   }
   if (!impl_->multi || impl_->probes.empty()) return done;
   int running = 0;
@@ -648,11 +722,9 @@ std::vector<std::pair<std::uint64_t, ProbeResult>> ConcurrentProber::run(int wai
     if (msg->msg != CURLMSG_DONE) continue;
     Impl::Probe* p = nullptr;
     curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &p);
-    CURLcode code = msg->data.result;
-    CURL* easy = msg->easy_handle;
+    const CURLcode code = msg->data.result;
     if (!p) continue;
     p->hop->complete(code);
-    impl_->remove(easy);
     finish(p);
   }
   return done;
@@ -665,7 +737,7 @@ std::size_t ConcurrentProber::in_flight() const {
 void ConcurrentProber::cancel_all() {
   for (auto& p : impl_->probes)
     if (p->hop)
-      if (CURL* easy = p->hop->handle()) impl_->remove(easy);
+      if (CURL* easy = p->hop->handle()) curl_multi_remove_handle(impl_->multi.get(), easy);
   impl_->probes.clear();
 }
 

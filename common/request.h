@@ -32,13 +32,15 @@ ProbeResult perform(const RequestSpec& spec);
 // the target allows.
 class ConcurrentProber {
  public:
-  explicit ConcurrentProber(int max_connections_per_host = 0);
+  // 0 = libcurl's defaults: no limit per host; idle connections kept: four
+  // per transfer in flight.
+  explicit ConcurrentProber(int max_connections_per_host = 0, int max_idle_connections = 0);
   ~ConcurrentProber();
   ConcurrentProber(const ConcurrentProber&) = delete;
   ConcurrentProber& operator=(const ConcurrentProber&) = delete;
 
   // Starts a probe; its result comes back from run() under `id`.
-  void start(std::uint64_t id, const RequestSpec& spec);
+  void start(std::uint64_t id, RequestSpec spec);
   // Drives every transfer for at most wait_ms and returns those that finished.
   std::vector<std::pair<std::uint64_t, ProbeResult>> run(int wait_ms);
   std::size_t in_flight() const;
