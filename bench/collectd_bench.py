@@ -27,7 +27,6 @@ COLLECTD = shutil.which("collectd") or "/usr/sbin/collectd"
 PLUGINS = "/usr/lib/collectd"
 TYPES_DB = "/usr/share/collectd/types.db"
 HERE = os.path.dirname(os.path.abspath(__file__))
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def env_list(name, default):
@@ -69,9 +68,16 @@ class Server:
 
 
 def cpu_seconds(pid):
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+    """CPU time of all the process's threads, in ns from schedstat (utime and
+    stime come in clock ticks of 10 ms: 1500 probes of 60 us are 9 ticks)."""
+    total = 0
+    for task in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, task)) as f:
+                total += int(f.read().split()[0])
+        except OSError:  # a thread that ended: collectd's threads live as long as it does
+            pass
+    return total / 1e9
 
 
 def rss_kib(pid):

@@ -80,12 +80,7 @@ void CheckSteps::after_main() {
 
 CheckOutcome CheckSteps::outcome() {
   CheckOutcome out;
-  out.sent = describe_sent_auth(spec_);
-  if (token_) {
-    out.sent.kind = "OAuth access token";
-    if (token_->expires_at) out.sent.expires_at = token_->expires_at;
-    out.sent.issued_at = token_->obtained_at;
-  }
+  out.sent = sent_auth_of(spec_, token_);
   context_.sent = out.sent;
   out.verdict = classify(result_, policy_, context_);
   out.result = std::move(result_);

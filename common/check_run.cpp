@@ -73,6 +73,16 @@ std::string check_identity(const RequestSpec& spec) {
          "|" + spec.connect_host + "|" + std::to_string(spec.connect_port);
 }
 
+SentAuth sent_auth_of(const RequestSpec& spec, const std::optional<OAuthToken>& token) {
+  SentAuth sent = describe_sent_auth(spec);
+  if (token) {
+    sent.kind = "OAuth access token";
+    if (token->expires_at) sent.expires_at = token->expires_at;
+    sent.issued_at = token->obtained_at;
+  }
+  return sent;
+}
+
 CheckOutcome run_check(const CheckJob& job, std::time_t (*clock)(std::time_t*)) {
   CheckOutcome out;
   Context ctx;
@@ -126,12 +136,7 @@ CheckOutcome run_check(const CheckJob& job, std::time_t (*clock)(std::time_t*)) 
   }
   out.result.trace.insert(out.result.trace.begin(), oauth_trace.begin(), oauth_trace.end());
 
-  out.sent = describe_sent_auth(spec);
-  if (token) {
-    out.sent.kind = "OAuth access token";
-    if (token->expires_at) out.sent.expires_at = token->expires_at;
-    out.sent.issued_at = token->obtained_at;
-  }
+  out.sent = sent_auth_of(spec, token);
   ctx.sent = out.sent;
   if (job.policy.check_auth_enforced && !ctx.oauth_failure && out.result.has_answer())
     ctx.unauthenticated = perform_within(without_credentials(spec), budget);

@@ -35,6 +35,10 @@ struct CheckOutcome {
   SentAuth sent;
 };
 
+// What the check sent, for the diagnosis: the request's credentials, or the
+// OAuth access token that was put on it.
+SentAuth sent_auth_of(const RequestSpec& spec, const std::optional<OAuthToken>& token);
+
 // The identity the state key is derived from: who runs it and what it asks.
 std::string check_identity(const RequestSpec& spec);
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "loopback.h"
 #include "report.h"
 #include "request.h"
 
@@ -27,14 +28,7 @@ using namespace std::chrono_literals;
 class LocalPort {
  public:
   explicit LocalPort(bool listening) {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    fd_ = testing::bind_loopback(port_);
     if (listening)
       listen(fd_, 64);  // the kernel completes handshakes; nobody ever reads
     else

@@ -2,9 +2,7 @@
 // this test on 127.0.0.1 that records every request head. The prober hands
 // easy handles and connections from one probe to the next: nothing of one
 // probe (method, headers, credentials, body) may reach the next one's request.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "loopback.h"
 #include "request.h"
 
 namespace probewise {
@@ -25,14 +24,7 @@ namespace {
 class RecordingServer {
  public:
   RecordingServer() {
-    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    listener_ = testing::bind_loopback(port_);
     listen(listener_, 64);
     thread_ = std::thread([this] { serve(); });
   }
