@@ -11,6 +11,7 @@
 #include "health.h"
 #include "range.h"
 #include "redact.h"
+#include "report.h"
 #include "request.h"
 #include "state.h"
 #include "status_list.h"
@@ -437,6 +438,25 @@ const KeySpec kEndpointKeys[] = {
          return expect("a number of bytes from 0 to 67108864");
        b.e.job.spec.max_body_bytes = static_cast<std::size_t>(*d);
        b.max_body_set = true;
+       return std::nullopt;
+     }},
+    {"Values",
+     [](Builder& b, const oconfig_item_t& i) -> Check {
+       const auto& names = value_names();
+       std::string all;
+       for (const auto& n : names) all += (all.empty() ? "\"" : ", \"") + n + "\"";
+       if (i.values_num < 1) return expect("one or more of " + all);
+       std::uint32_t chosen = 0;
+       for (int k = 0; k < i.values_num; ++k) {
+         const oconfig_value_t& v = i.values[k];
+         auto found = v.type == OCONFIG_TYPE_STRING
+                          ? std::find_if(names.begin(), names.end(),
+                                         [&](const std::string& n) { return iequals(n, v.value.string); })
+                          : names.end();
+         if (found == names.end()) return expect("one or more of " + all);
+         chosen |= std::uint32_t{1} << (found - names.begin());
+       }
+       b.e.values = chosen;
        return std::nullopt;
      }},
     // Change detection across restarts

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct EndpointConfig {
   CheckJob job;      // spec without the credentials (read at each probe), policy, OAuth, state
   CredentialOptions credentials;
   double interval_s = 0;  // seconds between probes
+  // Which of SPEC 2's values are dispatched (Values): bit i = value_names()[i].
+  std::uint32_t values = ~std::uint32_t{0};
 };
 
 inline constexpr int kDefaultMaxConcurrency = 256;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include "change.h"
@@ -114,6 +115,16 @@ std::string diagnosis(const Verdict& v) {
 
 }  // namespace
 
+const std::vector<std::string>& value_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& m : kMetrics)
+      n.push_back(std::string(m.type) + (*m.type_instance ? std::string("-") + m.type_instance : ""));
+    return n;
+  }();
+  return names;
+}
+
 std::string clip_utf8(const std::string& text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   if (max_bytes < 3) return text.substr(0, 0);
@@ -166,8 +177,12 @@ Dispatch describe(const EndpointReport& report) {
   d.interval = report.endpoint.interval_s;
   const Facts facts{report.outcome.result, report.outcome.verdict, report.outcome.sent,
                     starts_with(to_lower(report.endpoint.job.spec.url), "https:"), report.finished_at};
-  for (const auto& m : kMetrics)
+  static_assert(std::size(kMetrics) <= 32, "EndpointConfig::values has a bit for each");
+  for (std::size_t i = 0; i < std::size(kMetrics); ++i) {
+    if (!(report.endpoint.values & (std::uint32_t{1} << i))) continue;
+    const MetricSpec& m = kMetrics[i];
     if (auto value = m.value(facts)) d.values.push_back({m.type, m.type_instance, *value});
+  }
   d.notification = notification_for(report);
   return d;
 }

@@ -42,6 +42,11 @@ struct Dispatch {
   std::optional<NotificationRecord> notification;
 };
 
+// The values an endpoint can have, as collectd names them ("response_time",
+// "duration-dns", ..., "timeleft-token"), in dispatch order.
+const std::vector<std::string>& value_names();
+
+// Only the values of report.endpoint.values.
 Dispatch describe(const EndpointReport& report);
 
 // "api: 200 -> 401 (auth.expired_credentials): expired credentials: ..."

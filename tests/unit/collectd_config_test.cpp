@@ -1,6 +1,7 @@
 // collectd_plugin/config: <Plugin probewise> trees (as collectd's parser
 // builds them) to endpoints, and the errors a bad block gives.
 #include "config.h"
+#include "report.h"
 
 #include <gtest/gtest.h>
 
@@ -268,6 +269,8 @@ TEST(CollectdConfig, BadValuesSayWhatWasExpected) {
        "CertificateExpiry: expected one or two numbers of days"},
       {Key("URL", "ftp://x/"),
        "URL: expected an absolute http:// or https:// URL in quotes, got \"ftp://x/\""},
+      {Node{"Values", {std::string("response_time"), std::string("latency")}, {}},
+       "Values: expected one or more of \"response_time\", \"duration-dns\""},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.key.key);
@@ -277,6 +280,22 @@ TEST(CollectdConfig, BadValuesSayWhatWasExpected) {
     EXPECT_EQ(r.errors[0].rfind("<Plugin probewise> <Endpoint \"api\">: ", 0), 0u) << r.errors[0];
     EXPECT_NE(r.errors[0].find(c.expected_text), std::string::npos) << r.errors[0];
   }
+}
+
+// Values chooses which of SPEC 2's values are dispatched; by default all.
+TEST(CollectdConfig, ValuesChooseWhatIsDispatched) {
+  const auto& names = value_names();
+  ASSERT_EQ(names.size(), 10u);
+  EXPECT_EQ(names.front(), "response_time");
+  EXPECT_EQ(names.back(), "timeleft-token");
+  auto all_of = read(Plugin({Endpoint("api", {Key("URL", "http://127.0.0.1/")})}));
+  EXPECT_EQ(only(all_of).values, ~std::uint32_t{0});
+  auto two = read(Plugin(
+      {Endpoint("api", {Key("URL", "http://127.0.0.1/"),
+                        Node{"Values", {std::string("Response_Time"), std::string("bool-up")}, {}}})}));
+  const std::uint32_t bool_up = std::uint32_t{1}
+                                << (std::find(names.begin(), names.end(), "bool-up") - names.begin());
+  EXPECT_EQ(only(two).values, 1u | bool_up);
 }
 
 // No secret in a message: a bad header line, a Post body, a URL password.

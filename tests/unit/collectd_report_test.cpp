@@ -102,6 +102,21 @@ TEST(CollectdReport, HealthyValues) {
   EXPECT_FALSE(d.notification) << "nothing changed";
 }
 
+// Values (the endpoint's choice) leaves the others out; the notification stays.
+TEST(CollectdReport, OnlyTheChosenValues) {
+  Probe p("http://127.0.0.1/", answer(401), was(200, "ok", State::ok, kNow - kDay));
+  p.endpoint.values = 0;
+  const auto& names = value_names();
+  for (const char* wanted : {"response_code", "gauge-state"})
+    p.endpoint.values |= std::uint32_t{1} << (std::find(names.begin(), names.end(), wanted) - names.begin());
+  Dispatch d = p.dispatch();
+  auto v = by_name(d);
+  EXPECT_EQ(v.size(), 2u);
+  EXPECT_EQ(v["response_code"], 401);
+  EXPECT_EQ(v["gauge-state"], 1);
+  EXPECT_TRUE(d.notification) << "200 -> 401 is announced whatever the values";
+}
+
 // A reused connection made no DNS lookup, no TCP or TLS handshake: those
 // phases are left out, rather than reported as 0.
 TEST(CollectdReport, ReusedConnectionLeavesSetupPhasesOut) {
