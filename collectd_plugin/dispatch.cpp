@@ -88,17 +88,25 @@ namespace probewise {
 
 void DispatchBatch::add(Dispatch d) {
   if (pending_.empty()) oldest_ = Clock::now();
+  notifying_ = notifying_ || d.notification.has_value();
   pending_.push_back(std::move(d));
 }
 
-void DispatchBatch::maybe_flush(bool idle, Clock::time_point now) {
-  if (pending_.empty()) return;
-  if (idle || pending_.size() >= kMaxPending || now - oldest_ >= kMaxDelay) flush();
+int DispatchBatch::maybe_flush(Clock::time_point now) {
+  if (pending_.empty()) return -1;
+  const auto waited = now - oldest_;
+  if (notifying_ || pending_.size() >= kMaxPending || waited >= kMaxDelay) {
+    flush();
+    return -1;
+  }
+  return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(kMaxDelay - waited).count()) +
+         1;
 }
 
 void DispatchBatch::flush(bool values) {
   for (const auto& d : pending_) send_(d, values);
   pending_.clear();
+  notifying_ = false;
 }
 
 }  // namespace probewise

@@ -95,7 +95,7 @@ int on_init() noexcept {
     // Used by the probing thread alone, from its first poll to its end.
     auto batch = std::make_shared<DispatchBatch>();
     hooks.report = [batch](const EndpointReport& report) { batch->add(describe(report)); };
-    hooks.after_poll = [batch](bool idle) { batch->maybe_flush(idle); };
+    hooks.after_poll = [batch] { return batch->maybe_flush(); };
     hooks.stopping = [batch] { batch->flush(false); };
     hooks.log = [](LogLevel level, const std::string& text) { say(level, text); };
     // What plugin_thread_create does: the thread runs in the plugin's

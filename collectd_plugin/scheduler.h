@@ -40,9 +40,10 @@ struct SchedulerHooks {
   std::function<void(LogLevel, const std::string&)> log;
   std::function<double()> wall_clock;  // seconds since the epoch; default: the system clock
   std::function<void()> thread_start;  // runs first on the probing thread (collectd's plugin context)
-  // Runs on the probing thread after each poll(), `idle` when nothing is in
-  // flight: where batched dispatch flushes.
-  std::function<void(bool idle)> after_poll;
+  // Runs on the probing thread after each poll(): where batched dispatch
+  // flushes. Returns how many ms the thread may sleep at most before it
+  // runs again (-1: no limit).
+  std::function<int()> after_poll;
   // Runs on the probing thread when it is asked to stop, before shutdown().
   std::function<void()> stopping;
 };

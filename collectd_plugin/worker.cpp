@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <string>
@@ -51,7 +52,10 @@ void Worker::run() noexcept {
     int sleep_ms = 0;
     try {
       sleep_ms = scheduler_.poll(kMaxWaitMs);
-      if (hooks_.after_poll) hooks_.after_poll(scheduler_.in_flight() == 0);
+      if (hooks_.after_poll) {
+        const int due_ms = hooks_.after_poll();
+        if (due_ms >= 0) sleep_ms = std::min(sleep_ms, due_ms);
+      }
       failures = 0;
     } catch (const std::exception& e) {
       // Out of memory or a bug: say so (not every time), breathe, go on.

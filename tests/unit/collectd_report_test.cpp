@@ -288,28 +288,42 @@ TEST(CollectdDispatch, LongNamesAreCut) {
   EXPECT_EQ(testing::seen().values[0].plugin_instance.size(), 127u);
 }
 
-// Batches flush when the prober is idle, when full, or when old enough;
-// at shutdown only the notifications still go out.
+// Batches flush when old enough, when full, or at once when they hold a
+// notification; they say how long the thread may sleep before the next
+// flush. At shutdown only the notifications still go out.
 TEST(CollectdDispatch, Batches) {
   std::vector<std::pair<std::string, bool>> sent;
   DispatchBatch batch([&](const Dispatch& d, bool values) {
     sent.emplace_back(d.plugin_instance, values);
     return 0;
   });
+  EXPECT_EQ(batch.maybe_flush(), -1) << "empty: no deadline";
   auto at = DispatchBatch::Clock::now();
   Dispatch d;
   d.plugin_instance = "a";
   batch.add(d);
-  batch.maybe_flush(false, at);
-  EXPECT_TRUE(sent.empty()) << "transfers in flight, the batch is young";
-  batch.maybe_flush(false, at + DispatchBatch::kMaxDelay + std::chrono::milliseconds(5));
+  const int due = batch.maybe_flush(at);
+  EXPECT_TRUE(sent.empty()) << "the batch is young";
+  EXPECT_GT(due, 0);
+  EXPECT_LE(due, DispatchBatch::kMaxDelay.count() + 1);
+  EXPECT_EQ(batch.maybe_flush(at + DispatchBatch::kMaxDelay + std::chrono::milliseconds(5)), -1);
   EXPECT_EQ(sent.size(), 1u) << "old enough";
+  Dispatch changed = d;
+  changed.plugin_instance = "b";
+  changed.notification = NotificationRecord{};
   batch.add(d);
-  batch.maybe_flush(true);
-  EXPECT_EQ(sent.size(), 2u) << "idle";
+  batch.add(changed);
+  batch.maybe_flush(DispatchBatch::Clock::now());
+  ASSERT_EQ(sent.size(), 3u) << "a notification goes out at once, after the values before it";
+  EXPECT_EQ(sent[1].first, "a");
+  EXPECT_EQ(sent[2].first, "b");
+  batch.add(d);
+  batch.maybe_flush(DispatchBatch::Clock::now());
+  EXPECT_EQ(sent.size(), 3u) << "values alone wait again";
+  batch.flush();
   for (std::size_t i = 0; i < DispatchBatch::kMaxPending; ++i) batch.add(d);
-  batch.maybe_flush(false, DispatchBatch::Clock::now());
-  EXPECT_EQ(sent.size(), 2u + DispatchBatch::kMaxPending) << "full";
+  batch.maybe_flush(DispatchBatch::Clock::now());
+  EXPECT_EQ(sent.size(), 4u + DispatchBatch::kMaxPending) << "full";
   batch.add(d);
   batch.flush(false);
   EXPECT_FALSE(sent.back().second) << "notifications only";
