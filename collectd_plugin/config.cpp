@@ -58,13 +58,15 @@ Check expect(std::string what) {
   return Problem{std::move(what), true};
 }
 
-bool one_of_type(const oconfig_item_t& item, int type) {
-  return item.values_num == 1 && item.values[0].type == type;
+std::optional<std::string> string_at(const oconfig_item_t& item, int i) {
+  if (i >= item.values_num || item.values[i].type != OCONFIG_TYPE_STRING || !item.values[i].value.string)
+    return std::nullopt;
+  return std::string(item.values[i].value.string);
 }
 
 std::optional<std::string> one_string(const oconfig_item_t& item) {
-  if (!one_of_type(item, OCONFIG_TYPE_STRING) || !item.values[0].value.string) return std::nullopt;
-  return std::string(item.values[0].value.string);
+  if (item.values_num != 1) return std::nullopt;
+  return string_at(item, 0);
 }
 
 std::optional<double> number_at(const oconfig_item_t& item, int i) {
@@ -442,19 +444,18 @@ const KeySpec kEndpointKeys[] = {
      }},
     {"Values",
      [](Builder& b, const oconfig_item_t& i) -> Check {
-       const auto& names = value_names();
-       std::string all;
-       for (const auto& n : names) all += (all.empty() ? "\"" : ", \"") + n + "\"";
-       if (i.values_num < 1) return expect("one or more of " + all);
+       auto unknown = [] {
+         std::string all;
+         for (const auto& n : value_names()) all += (all.empty() ? "\"" : ", \"") + n + "\"";
+         return expect("one or more of " + all);
+       };
+       if (i.values_num < 1) return unknown();
        std::uint32_t chosen = 0;
        for (int k = 0; k < i.values_num; ++k) {
-         const oconfig_value_t& v = i.values[k];
-         auto found = v.type == OCONFIG_TYPE_STRING
-                          ? std::find_if(names.begin(), names.end(),
-                                         [&](const std::string& n) { return iequals(n, v.value.string); })
-                          : names.end();
-         if (found == names.end()) return expect("one or more of " + all);
-         chosen |= std::uint32_t{1} << (found - names.begin());
+         auto name = string_at(i, k);
+         auto index = name ? value_index(*name) : std::nullopt;
+         if (!index) return unknown();
+         chosen |= std::uint32_t{1} << *index;
        }
        b.e.values = chosen;
        return std::nullopt;

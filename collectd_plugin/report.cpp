@@ -125,6 +125,13 @@ const std::vector<std::string>& value_names() {
   return names;
 }
 
+std::optional<std::size_t> value_index(std::string_view name) {
+  const auto& names = value_names();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (iequals(names[i], name)) return i;
+  return std::nullopt;
+}
+
 std::string clip_utf8(const std::string& text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   if (max_bytes < 3) return text.substr(0, 0);

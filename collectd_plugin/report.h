@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,9 @@ struct Dispatch {
 // The values an endpoint can have, as collectd names them ("response_time",
 // "duration-dns", ..., "timeleft-token"), in dispatch order.
 const std::vector<std::string>& value_names();
+// Its index in value_names(), the bit of EndpointConfig::values, by name in
+// any case; nullopt for a name that is none of them.
+std::optional<std::size_t> value_index(std::string_view name);
 
 // Only the values of report.endpoint.values.
 Dispatch describe(const EndpointReport& report);

@@ -276,6 +276,11 @@ Timings read_timings(CURL* h) {
 
 using Clock = std::chrono::steady_clock;
 
+// A cookie engine keeps what a server set, in the easy handle.
+bool cookies_on(const RequestSpec& s) {
+  return s.cookie_engine || !s.cookie_jar.empty();
+}
+
 // One request/response exchange (libcurl may follow redirects itself in
 // RedirectMode::curl). Fills `r` with this hop's answer.
 class Hop {
@@ -326,7 +331,7 @@ class Hop {
   // point into this Hop); nullptr when it must not serve another endpoint:
   // a cookie engine keeps what one server set.
   CURL* release() {
-    if (!easy_ || spec_.cookie_engine || !spec_.cookie_jar.empty()) return nullptr;
+    if (!easy_ || cookies_on(spec_)) return nullptr;
     curl_easy_reset(easy_.get());
     return easy_.release();
   }
@@ -397,7 +402,7 @@ class Hop {
                    (resolves_locally(host.empty() && parts ? parts->host : host, proxy) ? "true" : "false"));
     }
     if (s.haproxy_protocol) curl_easy_setopt(h, CURLOPT_HAPROXYPROTOCOL, 1L);
-    if (s.cookie_engine || !s.cookie_jar.empty()) {
+    if (cookies_on(s)) {
       curl_easy_setopt(h, CURLOPT_COOKIEFILE, s.cookie_jar.c_str());
       if (!s.cookie_jar.empty()) curl_easy_setopt(h, CURLOPT_COOKIEJAR, s.cookie_jar.c_str());
     }

@@ -293,9 +293,10 @@ TEST(CollectdConfig, ValuesChooseWhatIsDispatched) {
   auto two = read(Plugin(
       {Endpoint("api", {Key("URL", "http://127.0.0.1/"),
                         Node{"Values", {std::string("Response_Time"), std::string("bool-up")}, {}}})}));
-  const std::uint32_t bool_up = std::uint32_t{1}
-                                << (std::find(names.begin(), names.end(), "bool-up") - names.begin());
-  EXPECT_EQ(only(two).values, 1u | bool_up);
+  ASSERT_EQ(value_index("bool-up"), 6u);
+  EXPECT_EQ(value_index("BOOL-UP"), 6u);
+  EXPECT_FALSE(value_index("latency"));
+  EXPECT_EQ(only(two).values, (1u << 0) | (1u << 6));
 }
 
 // No secret in a message: a bad header line, a Post body, a URL password.

@@ -106,9 +106,8 @@ TEST(CollectdReport, HealthyValues) {
 TEST(CollectdReport, OnlyTheChosenValues) {
   Probe p("http://127.0.0.1/", answer(401), was(200, "ok", State::ok, kNow - kDay));
   p.endpoint.values = 0;
-  const auto& names = value_names();
   for (const char* wanted : {"response_code", "gauge-state"})
-    p.endpoint.values |= std::uint32_t{1} << (std::find(names.begin(), names.end(), wanted) - names.begin());
+    p.endpoint.values |= std::uint32_t{1} << value_index(wanted).value();
   Dispatch d = p.dispatch();
   auto v = by_name(d);
   EXPECT_EQ(v.size(), 2u);
