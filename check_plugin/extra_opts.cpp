@@ -3,7 +3,7 @@
 #include <array>
 #include <fstream>
 
-#include "text.h"
+#include "base/text.h"
 
 namespace probewise {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "expected.h"
+#include "base/expected.h"
 
 namespace probewise {
 

@@ -7,13 +7,13 @@
 #include <exception>
 #include <string>
 
-#include "check_run.h"
-#include "credentials.h"
+#include "base/version.h"
+#include "check/check_run.h"
+#include "credentials/credentials.h"
 #include "extra_opts.h"
+#include "http/request.h"
 #include "options.h"
-#include "render.h"
-#include "request.h"
-#include "version.h"
+#include "output/render.h"
 
 namespace {
 

@@ -9,9 +9,9 @@
 #include <set>
 #include <sstream>
 
-#include "request.h"
-#include "text.h"
-#include "version.h"
+#include "base/text.h"
+#include "base/version.h"
+#include "http/request.h"
 
 namespace po = boost::program_options;
 

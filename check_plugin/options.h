@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "check_run.h"
-#include "credentials.h"
-#include "expected.h"
-#include "policy.h"
-#include "proxy.h"
-#include "render.h"
-#include "request_spec.h"
+#include "base/expected.h"
+#include "check/check_run.h"
+#include "credentials/credentials.h"
+#include "http/proxy.h"
+#include "http/request_spec.h"
+#include "judge/policy.h"
+#include "output/render.h"
 
 namespace probewise {
 

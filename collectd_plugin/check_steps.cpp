@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "credentials.h"
+#include "credentials/credentials.h"
 
 namespace probewise {
 

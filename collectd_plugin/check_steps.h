@@ -9,11 +9,11 @@
 #include <optional>
 #include <string>
 
-#include "check_run.h"
-#include "classify.h"
-#include "oauth2.h"
-#include "policy.h"
-#include "request_spec.h"
+#include "check/check_run.h"
+#include "credentials/oauth2.h"
+#include "http/request_spec.h"
+#include "judge/classify.h"
+#include "judge/policy.h"
 
 namespace probewise {
 

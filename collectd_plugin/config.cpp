@@ -8,15 +8,15 @@
 #include <cstdio>
 #include <optional>
 
-#include "health.h"
-#include "range.h"
-#include "redact.h"
+#include "base/text.h"
+#include "base/version.h"
+#include "evidence/health.h"
+#include "http/request.h"
+#include "judge/range.h"
+#include "judge/state.h"
+#include "judge/status_list.h"
+#include "output/redact.h"
 #include "report.h"
-#include "request.h"
-#include "state.h"
-#include "status_list.h"
-#include "text.h"
-#include "version.h"
 
 namespace probewise {
 namespace {

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "check_run.h"
+#include "check/check_run.h"
 #include "config_lines.h"
-#include "credentials.h"
+#include "credentials/credentials.h"
 
 extern "C" {
 #include <liboconfig/oconfig.h>

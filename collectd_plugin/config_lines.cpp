@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "text.h"
+#include "base/text.h"
 
 namespace probewise {
 namespace {

@@ -10,7 +10,7 @@
 #include "collectd_api.h"
 #include "config.h"
 #include "dispatch.h"
-#include "request.h"
+#include "http/request.h"
 #include "worker.h"
 
 namespace probewise {

@@ -5,10 +5,10 @@
 #include <iterator>
 #include <limits>
 
-#include "change.h"
-#include "reason.h"
-#include "state.h"
-#include "text.h"
+#include "base/text.h"
+#include "judge/reason.h"
+#include "judge/state.h"
+#include "memory/change.h"
 
 namespace probewise {
 namespace {

@@ -5,8 +5,8 @@
 #include <map>
 #include <utility>
 
-#include "credentials.h"
-#include "text.h"
+#include "base/text.h"
+#include "credentials/credentials.h"
 
 namespace probewise {
 namespace {

@@ -19,8 +19,8 @@
 
 #include "check_steps.h"
 #include "config.h"
-#include "request.h"
-#include "state_store.h"
+#include "http/request.h"
+#include "memory/state_store.h"
 #include "token_broker.h"
 
 namespace probewise {

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "oauth2.h"
-#include "probe_result.h"
-#include "request_spec.h"
+#include "credentials/oauth2.h"
+#include "http/probe_result.h"
+#include "http/request_spec.h"
 
 namespace probewise {
 

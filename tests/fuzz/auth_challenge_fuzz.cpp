@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "auth_challenge.h"
+#include "evidence/auth_challenge.h"
 #include "fuzz_check.h"
 
 using probewise::fuzz::require;

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "credentials/jwt.h"
 #include "fuzz_check.h"
-#include "jwt.h"
 
 using probewise::fuzz::require;
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "evidence/rate_limit.h"
 #include "fuzz_check.h"
-#include "rate_limit.h"
 
 using probewise::fuzz::require;
 

@@ -17,9 +17,9 @@ cxx=${FUZZ_CXX:-clang++}
 
 # target: the common/ sources it links
 declare -A sources=(
-  [auth_challenge]="auth_challenge.cpp header_map.cpp text.cpp"
-  [rate_limit]="rate_limit.cpp header_map.cpp http_date.cpp text.cpp"
-  [jwt]="jwt.cpp"
+  [auth_challenge]="evidence/auth_challenge.cpp http/header_map.cpp base/text.cpp"
+  [rate_limit]="evidence/rate_limit.cpp http/header_map.cpp http/http_date.cpp base/text.cpp"
+  [jwt]="credentials/jwt.cpp"
 )
 targets=(auth_challenge rate_limit jwt)
 

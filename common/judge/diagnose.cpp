@@ -1,0 +1,181 @@
+#include "judge/diagnose.h"
+
+#include <algorithm>
+#include <array>
+
+#include "evidence/auth_challenge.h"
+#include "evidence/error_body.h"
+#include "evidence/rate_limit.h"
+#include "evidence/vendor_fingerprints.h"
+#include "memory/change.h"
+
+namespace probewise {
+namespace {
+
+// Which reasons each kind of answer can have, in the order that breaks ties
+// between equally strong signals (most specific first). The first rule that
+// covers a status applies.
+struct StatusRule {
+  int low, high;
+  std::vector<std::string_view> reasons;
+  std::string_view fallback;                    // when no signal decides; "" = not a denial
+  std::vector<std::string_view> explicit_only;  // reasons that need an explicit signal here
+};
+
+const std::vector<std::string_view> kAllDenials{"throttled",
+                                                "forbidden.geo",
+                                                "forbidden.ip",
+                                                "forbidden.waf",
+                                                "auth.expired_credentials",
+                                                "auth.invalid_credentials",
+                                                "auth.malformed_credentials",
+                                                "forbidden.permission",
+                                                "auth.missing_credentials",
+                                                "auth.service_unavailable"};
+
+const std::vector<StatusRule>& status_rules() {
+  static const std::vector<StatusRule> rules{
+      {407, 407, {"auth.proxy_required"}, "auth.proxy_required", {}},
+      {429, 429, {"throttled"}, "throttled", {}},
+      {401,
+       401,
+       {"throttled", "auth.expired_credentials", "auth.malformed_credentials", "auth.service_unavailable",
+        "auth.invalid_credentials", "auth.missing_credentials"},
+       "auth.invalid_credentials",
+       {}},
+      {403, 403, kAllDenials, "forbidden.unspecified", {}},
+      // 400 (AWS and OAuth errors), 405/406 (WAF rules), 451 (geo): only
+      // when the answer says so.
+      {400, 499, kAllDenials, "", {}},
+      // A block page or an exhausted quota behind a 5xx must be explicit:
+      // a 503 with Retry-After is maintenance more often than a quota.
+      {500, 599, kAllDenials, "", {"throttled", "forbidden.geo", "forbidden.ip", "forbidden.waf"}},
+      // APIs that answer 200 with an error object (Slack's ok:false, GraphQL
+      // errors with extensions.code): the body reader reads nothing else on a 2xx.
+      {200, 299, kAllDenials, "", {}},
+  };
+  return rules;
+}
+
+const StatusRule* rule_for(int status) {
+  for (const auto& r : status_rules())
+    if (status >= r.low && status <= r.high) return &r;
+  return nullptr;
+}
+
+std::string ago(long long seconds) {
+  return format_duration(seconds) + " ago";
+}
+
+Signals own_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now) {
+  Signals out;
+  // On a 401 nothing beats knowing that nothing was sent; on a 403 it is
+  // only context: the answer itself must show that credentials are wanted.
+  if (!sent.sent && (r.status == 401 || r.status == 403)) {
+    out.push_back({"auth.missing_credentials", r.status == 401 ? Strength::explicit_ : Strength::presence,
+                   "the request carried no credentials", "sent: no credentials", ""});
+  }
+  if (sent.expires_at && *sent.expires_at <= now) {
+    out.push_back({"auth.expired_credentials", Strength::explicit_,
+                   "the " + sent.kind + " expired " + ago(now - *sent.expires_at),
+                   "sent: a " + sent.kind + " whose exp is " + format_utc_minute(*sent.expires_at), ""});
+  }
+  if (sent.sent && !sent.form_problem.empty()) {
+    out.push_back({"auth.malformed_credentials", Strength::explicit_, sent.form_problem,
+                   "sent: " + sent.form_problem, ""});
+  }
+  return out;
+}
+
+int rank(const Signal& s, const StatusRule& rule) {
+  auto it = std::find(rule.reasons.begin(), rule.reasons.end(), s.reason);
+  if (it == rule.reasons.end() || s.strength == Strength::presence) return -1;
+  if (s.strength != Strength::explicit_ &&
+      std::find(rule.explicit_only.begin(), rule.explicit_only.end(), s.reason) != rule.explicit_only.end())
+    return -1;
+  // Strength first, then the rule's order.
+  return static_cast<int>(s.strength) * 100 + static_cast<int>(rule.reasons.end() - it);
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& item) {
+  if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+}
+
+}  // namespace
+
+Signals gather_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now) {
+  Signals all = own_signals(r, sent, now);
+  auto append = [&](Signals more) { all.insert(all.end(), more.begin(), more.end()); };
+  append(challenge_signals(r.headers, r.status));
+  RateLimit limit = parse_rate_limit(r.headers, now);
+  append(rate_limit_signals(limit, r.status));
+  append(vendor_signals(r.headers, r.body, r.status));
+  append(error_body_signals(r.headers, r.body, r.status));
+  return all;
+}
+
+std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& sent, std::time_t now) {
+  const StatusRule* rule = rule_for(r.status);
+  if (!rule) return std::nullopt;
+  Signals signals = gather_signals(r, sent, now);
+
+  // The check sent credentials, but the server speaks as if it saw none: the
+  // form or the path of the header is the more likely fault. A bare
+  // challenge is no such evidence (servers send one for any failure), so the
+  // claim is weakened by one step.
+  // Credentials that were never sent cannot be expired, invalid or malformed.
+  if (!sent.sent) {
+    for (auto& s : signals)
+      if (s.reason == "auth.expired_credentials" || s.reason == "auth.invalid_credentials" ||
+          s.reason == "auth.malformed_credentials")
+        s.strength = Strength::presence;
+  }
+  if (sent.sent) {
+    for (auto& s : signals) {
+      if (s.reason != "auth.missing_credentials") continue;
+      s.reason = "auth.malformed_credentials";
+      s.strength = s.strength == Strength::explicit_ ? Strength::wording : Strength::presence;
+      s.detail = "the server saw no credentials although the check sent a " + sent.kind;
+    }
+  }
+  const Signal* best = nullptr;
+  int best_rank = -1;
+  for (const auto& s : signals) {
+    int k = rank(s, *rule);
+    if (k > best_rank) best = &s, best_rank = k;
+  }
+  if (!best && rule->fallback.empty()) return std::nullopt;
+
+  Diagnosis d;
+  d.reason = best ? best->reason : std::string(rule->fallback);
+  d.from_evidence = best != nullptr;
+  d.detail = best ? best->detail : "";
+  d.vendor = best ? best->vendor : "";
+  if (!best && d.reason == "auth.invalid_credentials")
+    d.detail = "the " + sent.kind + " was sent and rejected without a reason given";
+  if (best) add_unique(d.evidence, best->evidence);
+  for (const auto& s : signals) add_unique(d.evidence, s.evidence);
+  const bool told = std::any_of(d.evidence.begin(), d.evidence.end(),
+                                [](const std::string& e) { return e.rfind("sent: ", 0) == 0; });
+  if (sent.sent && !told) add_unique(d.evidence, "sent: a " + sent.kind + (sent.jwt ? " (a JWT)" : ""));
+
+  RateLimit limit = parse_rate_limit(r.headers, now);
+  if (d.reason == "throttled") {
+    d.retry_in = limit.retry_in();
+    if (d.retry_in) d.hints.push_back("Retry after " + format_duration(*d.retry_in) + ".");
+  }
+  if (d.reason == "forbidden.ip" && !r.local_ip.empty())
+    d.hints.push_back("The check connected from " + r.local_ip +
+                      ": allowlist that address, or the address its traffic leaves by (NAT, proxy).");
+  if (d.reason == "forbidden.waf" && !d.vendor.empty())
+    d.hints.push_back("Ask the owner of the site to look the request up in " + d.vendor +
+                      "'s security events (the evidence has its reference).");
+  if (d.reason == "auth.malformed_credentials" && sent.sent)
+    d.hints.push_back(
+        "Check the header name and scheme, and any proxy that strips or rewrites Authorization.");
+  if ((d.reason == "forbidden.waf" || d.reason == "forbidden.unspecified") && !r.user_agent.empty())
+    add_unique(d.evidence, "User-Agent sent: " + r.user_agent);
+  return d;
+}
+
+}  // namespace probewise

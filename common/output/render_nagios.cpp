@@ -1,0 +1,96 @@
+#include <cstdio>
+
+#include "judge/reason.h"
+#include "output/perfdata.h"
+#include "output/render.h"
+
+namespace probewise {
+namespace {
+
+std::string format_number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+std::string joined_messages(const Verdict& v) {
+  std::string out;
+  for (const auto& f : v.findings)
+    if (!f.message.empty()) out += (out.empty() ? "" : ", ") + f.message;
+  return out;
+}
+
+}  // namespace
+
+std::string status_line(const ProbeResult& r, const Verdict& v) {
+  const std::string state(state_name(v.state));
+  switch (v.shape) {
+    case Shape::transport:
+    case Shape::status_mismatch:
+    case Shape::redirect_abort:
+    case Shape::auth_failure: return "HTTP " + state + " - " + v.headline;
+    case Shape::certificate: return state + " - " + v.headline;
+    case Shape::http: break;
+  }
+  std::string msg = joined_messages(v);
+  char tail[128];
+  std::snprintf(tail, sizeof tail, " - %llu bytes in %.3f second response time",
+                static_cast<unsigned long long>(r.header_bytes + r.body_bytes),
+                static_cast<double>(r.timings.total_us) / 1e6);
+  return "HTTP " + state + ": " + r.http_version + " " + std::to_string(r.status) + " " + r.reason_phrase +
+         (msg.empty() ? "" : " - " + msg) + tail;
+}
+
+std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& p, const RenderOptions& o) {
+  std::string out;
+  if (o.verbosity >= 1)
+    for (const auto& line : r.trace) out += line + "\n";
+  if (o.verbosity >= 2 && r.has_answer())
+    out += "**** HEADER ****\n" + r.header_block + "\n**** CONTENT ****\n" + r.body + "\n";
+
+  std::string line = status_line(r, v);
+  if (v.shape == Shape::http) {
+    auto perf = check_perfdata(r, p, o.extended_perfdata);
+    if (v.health)
+      for (auto& extra : health_perfdata(*v.health)) perf.push_back(std::move(extra));
+    line += " |" + format_perfdata(perf);
+  }
+  out += line + "\n";
+  if (o.show_body && r.has_answer()) out += r.body + "\n";
+
+  if (v.health) {
+    const HealthReport& h = *v.health;
+    out += "Health (" + std::string(health_format_name(h.format)) + "): " + h.raw_status + "\n";
+    for (const auto& c : h.components) {
+      out += "- " + c.name + ": " + c.raw_status;
+      if (c.observed_value) out += ", observed " + format_number(*c.observed_value) + c.observed_unit;
+      if (!c.output.empty()) out += " (" + c.output + ")";
+      out += "\n";
+    }
+    if (h.components_omitted > 0)
+      out += "- (" + std::to_string(h.components_omitted) + " more components not shown)\n";
+  }
+  if (v.change && v.shape != Shape::http) out += "Change: " + v.change->message + "\n";
+  for (const auto& note : v.notes) out += "Note: " + note + "\n";
+  // check_curl's certificate-only answer is exactly one line; so is ours.
+  if (v.state != State::ok && v.shape != Shape::certificate) {
+    const ReasonInfo* info = find_reason(v.reason);
+    out += "Reason: " + v.reason + (info ? " (" + std::string(info->label) + ")" : "") + "\n";
+    if (v.reasons.size() > 1) {
+      out += "Also:";
+      for (std::size_t i = 1; i < v.reasons.size(); ++i) out += " " + v.reasons[i];
+      out += "\n";
+    }
+    if (!v.hints.empty()) {
+      out += "Hints:\n";
+      for (const auto& h : v.hints) out += "- " + h + "\n";
+    }
+    if (!v.evidence.empty()) {
+      out += "Evidence:\n";
+      for (const auto& e : v.evidence) out += "- " + e + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace probewise

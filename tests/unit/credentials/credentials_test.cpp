@@ -1,0 +1,121 @@
+#include "credentials/credentials.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace probewise {
+namespace {
+
+std::string temp_file(const std::string& content) {
+  char path[] = "/tmp/probewise-cred-XXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+  close(fd);
+  return path;
+}
+
+std::optional<std::string> fake_env(const char* name) {
+  if (std::string(name) == "PW_TOKEN") return std::string("env-token\n");
+  return std::nullopt;
+}
+
+TEST(Credentials, TrailingNewlineIsNotPartOfTheToken) {
+  RequestSpec spec;
+  CredentialOptions o;
+  o.bearer_token_file = temp_file("abc.def\r\n");
+  ASSERT_TRUE(apply_credentials(o, spec, fake_env).ok());
+  EXPECT_EQ(spec.headers, std::vector<std::string>{"Authorization: Bearer abc.def"});
+  unlink(o.bearer_token_file.c_str());
+}
+
+TEST(Credentials, EnvironmentBasicAndHeaderFiles) {
+  RequestSpec spec;
+  CredentialOptions o;
+  o.bearer_token_env = "PW_TOKEN";
+  o.basic_auth_file = temp_file("monitor:s3cret\n");
+  o.header_file = temp_file("# comment\nX-API-Key: k1\n\nX-Tenant: t\n");
+  ASSERT_TRUE(apply_credentials(o, spec, fake_env).ok());
+  EXPECT_EQ(spec.basic_auth, "monitor:s3cret");
+  EXPECT_EQ(spec.headers,
+            (std::vector<std::string>{"Authorization: Bearer env-token", "X-API-Key: k1", "X-Tenant: t"}));
+  unlink(o.basic_auth_file.c_str());
+  unlink(o.header_file.c_str());
+}
+
+TEST(Credentials, ErrorsNameTheSourceNeverTheSecret) {
+  RequestSpec spec;
+  CredentialOptions o;
+  o.bearer_token_env = "PW_MISSING";
+  auto r = apply_credentials(o, spec, fake_env);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("PW_MISSING"), std::string::npos);
+  o = {};
+  o.basic_auth_file = temp_file("no-colon-secret\n");
+  r = apply_credentials(o, spec, fake_env);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().find("no-colon-secret"), std::string::npos) << r.error();
+  unlink(o.basic_auth_file.c_str());
+  o = {};
+  o.header_file = "/nonexistent/headers";
+  r = apply_credentials(o, spec, fake_env);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("/nonexistent/headers"), std::string::npos);
+}
+
+TEST(Credentials, InnerLineBreaksNeverSplitTheHeader) {
+  RequestSpec spec;
+  CredentialOptions o;
+  o.bearer_token_file = temp_file("abc\rdef\n");
+  ASSERT_TRUE(apply_credentials(o, spec, fake_env).ok());
+  ASSERT_EQ(spec.headers.size(), 1u);
+  EXPECT_EQ(spec.headers[0].find('\r'), std::string::npos);
+  EXPECT_FALSE(describe_sent_auth(spec).form_problem.empty());
+  unlink(o.bearer_token_file.c_str());
+}
+
+TEST(SentAuth, WhatTheDiagnosisMayKnow) {
+  RequestSpec none;
+  EXPECT_FALSE(describe_sent_auth(none).sent);
+
+  RequestSpec bearer;
+  bearer.headers = {"Authorization: Bearer opaque123"};
+  auto a = describe_sent_auth(bearer);
+  EXPECT_TRUE(a.sent);
+  EXPECT_EQ(a.kind, "bearer token");
+  EXPECT_TRUE(a.form_problem.empty());
+  EXPECT_EQ(a.fingerprint.size(), 16u);
+  EXPECT_EQ(a.fingerprint.find("opaque"), std::string::npos);
+
+  RequestSpec no_scheme;
+  no_scheme.headers = {"Authorization: opaque123"};
+  EXPECT_NE(describe_sent_auth(no_scheme).form_problem.find("no scheme"), std::string::npos);
+
+  RequestSpec spaced;
+  spaced.headers = {"Authorization: Bearer abc def"};
+  EXPECT_NE(describe_sent_auth(spaced).form_problem.find("whitespace"), std::string::npos);
+
+  RequestSpec key;
+  key.headers = {"X-API-Key: k", "Accept: */*"};
+  EXPECT_EQ(describe_sent_auth(key).kind, "X-API-Key header");
+
+  RequestSpec basic;
+  basic.basic_auth = "u:p";
+  EXPECT_EQ(describe_sent_auth(basic).kind, "Basic credentials");
+  EXPECT_NE(describe_sent_auth(basic).fingerprint, describe_sent_auth(bearer).fingerprint);
+}
+
+TEST(SentAuth, WithoutCredentialsKeepsEverythingElse) {
+  RequestSpec s;
+  s.basic_auth = "u:p";
+  s.headers = {"Authorization: Bearer x", "X-API-Key: k", "Accept: text/plain", "Cookie: a=b"};
+  RequestSpec bare = without_credentials(s);
+  EXPECT_TRUE(bare.basic_auth.empty());
+  EXPECT_EQ(bare.headers, std::vector<std::string>{"Accept: text/plain"});
+  EXPECT_FALSE(describe_sent_auth(bare).sent);
+}
+
+}  // namespace
+}  // namespace probewise

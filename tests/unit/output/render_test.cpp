@@ -1,0 +1,99 @@
+#include "output/render.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "judge/classify.h"
+
+namespace probewise {
+namespace {
+
+constexpr std::time_t kNow = 1795824000;
+
+ProbeResult answer(int status, const std::string& phrase) {
+  ProbeResult r;
+  r.status = status;
+  r.http_version = "HTTP/1.1";
+  r.reason_phrase = phrase;
+  r.status_line = "HTTP/1.1 " + std::to_string(status) + " " + phrase;
+  r.header_bytes = 100;
+  r.body_bytes = 212;
+  r.timings.total_us = 4123;
+  r.effective_url = "http://example.com/";
+  return r;
+}
+
+TEST(RenderNagios, CheckCurlStatusLineAndPerfdata) {
+  ProbeResult r = answer(200, "OK");
+  Policy p;
+  Verdict v = classify(r, p, kNow);
+  EXPECT_EQ(render_nagios(r, v, p, {}),
+            "HTTP OK: HTTP/1.1 200 OK - 312 bytes in 0.004 second response time "
+            "|time=0.004123s;;;0.000000;10.000000 size=312B;;;0\n");
+}
+
+TEST(RenderNagios, ProblemsGetReasonHintsAndEvidence) {
+  ProbeResult r = answer(503, "Service Unavailable");
+  Policy p;
+  Verdict v = classify(r, p, kNow);
+  std::string out = render_nagios(r, v, p, {});
+  EXPECT_EQ(out.rfind("HTTP CRITICAL: HTTP/1.1 503 Service Unavailable - 312 bytes", 0), 0u) << out;
+  EXPECT_NE(out.find("\nReason: http.server_error"), std::string::npos) << out;
+  EXPECT_NE(out.find("\nHints:\n- "), std::string::npos) << out;
+  EXPECT_NE(out.find("status line: HTTP/1.1 503 Service Unavailable"), std::string::npos) << out;
+}
+
+TEST(RenderNagios, ShowBodyAndTraceOnlyWhenAsked) {
+  ProbeResult r = answer(200, "OK");
+  r.body = "hello body";
+  r.trace = {"* curl CURLOPT_URL: http://example.com/"};
+  Policy p;
+  Verdict v = classify(r, p, kNow);
+  EXPECT_EQ(render_nagios(r, v, p, {}).find("hello body"), std::string::npos);
+  EXPECT_NE(render_nagios(r, v, p, {false, true, 0}).find("\nhello body\n"), std::string::npos);
+  EXPECT_EQ(render_nagios(r, v, p, {}).find("CURLOPT_URL"), std::string::npos);
+  EXPECT_EQ(render_nagios(r, v, p, {false, false, 1}).rfind("* curl CURLOPT_URL", 0), 0u);
+}
+
+TEST(RenderJson, EveryMemberOfSpec15) {
+  ProbeResult r = answer(401, "Unauthorized");
+  Policy p;
+  Verdict v = classify(r, p, kNow);
+  auto j = nlohmann::json::parse(render_json(r, v, p, kNow));
+  for (const char* key : {"state", "exit_code", "reason", "reasons", "summary", "hints", "evidence", "http",
+                          "timings_ms", "change", "token", "tls", "health"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["state"], "WARNING");
+  EXPECT_EQ(j["exit_code"], 1);
+  EXPECT_EQ(j["http"]["status"], 401);
+  EXPECT_EQ(j["http"]["version"], "HTTP/1.1");
+  EXPECT_EQ(j["http"]["effective_url"], "http://example.com/");
+  for (const char* key : {"dns", "connect", "tls", "ttfb", "total"})
+    EXPECT_TRUE(j["timings_ms"].contains(key)) << key;
+  EXPECT_DOUBLE_EQ(j["timings_ms"]["total"].get<double>(), 4.123);
+  EXPECT_TRUE(j["tls"].is_null());
+  EXPECT_TRUE(j["change"].is_null());
+}
+
+TEST(RenderJson, NoAnswerMeansNullHttp) {
+  ProbeResult r;
+  r.transport = Transport::refused;
+  r.curl_code = 7;
+  r.error = "Couldn't connect";
+  Policy p;
+  Verdict v = classify(r, p, kNow);
+  auto j = nlohmann::json::parse(render_json(r, v, p, kNow));
+  EXPECT_TRUE(j["http"].is_null());
+  EXPECT_EQ(j["reason"], "net.refused");
+  EXPECT_EQ(j["exit_code"], 2);
+}
+
+TEST(RenderJson, HostileBytesStayValidJson) {
+  ProbeResult r = answer(200, std::string("O\xff\xfeK"));
+  Policy p;
+  Verdict v = classify(r, p, kNow);
+  EXPECT_NO_THROW(nlohmann::json::parse(render_json(r, v, p, kNow)));
+}
+
+}  // namespace
+}  // namespace probewise
