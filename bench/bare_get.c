@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The floor for any libcurl-based check: global init, one GET, discard the
  * body, clean up. check_bench.sh compiles this and measures it beside the
  * plugins, so the gap between it and check_probewise is what the plugin adds.

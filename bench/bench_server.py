@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A lean HTTP/1.1 server for bench/collectd_bench.sh: thousands of
 concurrent connections on one asyncio loop, on 127.0.0.1 only.
 

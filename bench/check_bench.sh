@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # check_bench.sh: measure check_probewise beside check_http, check_curl and a
 # bare libcurl GET, against a local nginx (HTTP and HTTPS) on 127.0.0.1.
 #

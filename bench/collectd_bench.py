@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Driver of bench/collectd_bench.sh: probewise.so beside collectd's own curl
 plugin, each in a real collectd of its own, against bench_server.py on
 127.0.0.1. See bench/README.md ("collectd plugin") for what is measured.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # collectd_bench.sh: probewise.so beside collectd's own curl plugin, each in a
 # real collectd of its own, against bench_server.py (asyncio, 127.0.0.1 only).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Render check_bench.sh's raw data (bench/results/raw) as markdown on stdout.
 
 Reads metrics.tsv (env, sanity, ir, rss rows), hyperfine-*.json/md and the

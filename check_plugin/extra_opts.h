@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // monitoring-plugins' --extra-opts=[section][@file]: options kept in an ini
 // file, expanded in place before parsing.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // check_probewise: parse, probe, judge, print. Exit code = Nagios state.
 #include <signal.h>
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // check_probewise's command line: check_curl's options plus probewise's,
 // parsed into a RequestSpec, a Policy and render options. Pure: takes the
 // arguments (without argv[0]) and the environment, never exits.

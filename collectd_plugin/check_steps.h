@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One check as a sequence of steps for a caller that makes the requests
 // itself, on a ConcurrentProber: the order and the judgement of run_check()
 // (check_run.cpp) without blocking. Token, main request, a fresh token once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // collectd's plugin API, included in one place. Its headers are C; they
 // include config.h only with HAVE_CONFIG_H, which a plugin built outside
 // collectd's tree leaves unset, and fall back to defaults that suffice.

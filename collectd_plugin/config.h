@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The plugin's collectd configuration (SPEC 2): a <Plugin probewise> block
 // mapped to the RequestSpec and Policy the check builds from its options.
 // Pure: reads an oconfig_item_t tree and never calls into collectd, so tests

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Where a key of the plugin's configuration is written. collectd's parsed
 // tree (oconfig_item_t) keeps no line numbers, so error messages find the
 // line by reading the config file again: best effort, the file given with

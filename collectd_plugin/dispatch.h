@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Hands a Dispatch to collectd: one value list per value, one notification
 // with its meta data. The only file that calls collectd's dispatch API.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // probewise.so: collectd's entry points. Each catches everything (nothing
 // throws across C) and logs through plugin_log. Config gathers the
 // endpoints; init starts libcurl and the probe thread; shutdown stops the

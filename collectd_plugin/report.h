@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What one finished check becomes in collectd (SPEC 2): values of stock
 // types.db types and, when the status or the reason changed, a
 // notification. Plain records, so that tests see exactly what would be

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The probing loop of the collectd plugin: every endpoint on its own
 // interval, all of them on one ConcurrentProber (one libcurl multi handle),
 // at most MaxConcurrency transfers in flight, so that a slow or hung

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // OAuth 2.0 tokens for the collectd plugin: one token per (token URL,
 // client, scope), shared by every endpoint that uses it, kept in memory and
 // fetched through the same ConcurrentProber as the probes (never a blocking

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The plugin's own thread: started by the init callback, stopped and joined
 // by the shutdown callback. It runs the Scheduler until asked to stop;
 // the hooks (dispatch to collectd, logging) run on it.

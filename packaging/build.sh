@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds probewise's packages from this checkout (tracked files and new files
 # not ignored by git, as they are in the working tree) into OUTDIR:
 #

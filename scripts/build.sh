@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Configures and builds into ${BUILD_DIR:-build} with warnings as errors.
 set -euo pipefail
 cd "$(dirname "$0")/.."

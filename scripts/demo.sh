@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The demo: install what is missing, build, start local endpoints on
 # 127.0.0.1 (healthy, 401, 403 behind a WAF, slow, down) and show what
 # check_probewise says about each, as Nagios would see it.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what building, testing and the demo need on Debian 12, when it is
 # missing. Needs root (or sudo) only when something has to be installed.
 set -euo pipefail

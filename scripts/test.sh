@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test run: install what is missing, check formatting, build with
 # warnings as errors, run every unit and integration test with ctest.
 set -euo pipefail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // OpenSSL 3's EVP_Digest() fetches the algorithm from a provider first, which
 // costs ~3 M instructions per process: more than the whole rest of a check.
 // The low-level SHA-256 functions compute the same digest without that.

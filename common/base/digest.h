@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // SHA-256 as hex, for state file names and credential fingerprints.
 #pragma once
 

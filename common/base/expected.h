@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A value or the reason there is none: what every parser of user input returns.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One whole check, as both front ends run it: credentials (OAuth token from
 // its cache or endpoint), the request, the unauthenticated twin for
 // --check-auth-enforced, the previous state, the judgement, the new state.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The monitor's own credentials: where they come from (files, environment,
 // OAuth 2.0), how they go on the request, and what the diagnosis may know
 // about what was sent. Secrets stay in RequestSpec; SentAuth holds none.

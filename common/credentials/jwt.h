@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // JSON Web Tokens read without verifying the signature: the monitor only
 // wants to know what its own token says (expiry, audience, scope).
 #pragma once

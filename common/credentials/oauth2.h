@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // OAuth 2.0 client-credentials grant (RFC 6749 4.4): the monitor fetches its
 // own bearer token, and caches it until shortly before it expires.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // WWW-Authenticate / Proxy-Authenticate challenges (RFC 9110 11.6.1, 11.7.1)
 // and the RFC 6750 error codes they carry, read into Signals.
 #pragma once

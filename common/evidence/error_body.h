@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Error bodies of identity providers, APIs and platforms (JSON error objects,
 // XML errors, problem+json, plain text), read into Signals for the auth.*,
 // forbidden.*, throttled codes. Bounded work on any input; never throws.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Health documents (SPEC 1.2 --health): what a /health endpoint says about
 // the service and its components, in the common formats. Pure parsing with
 // bounded work; the verdict is classify()'s.

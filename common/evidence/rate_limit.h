@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Rate-limit evidence: Retry-After, X-RateLimit-*, and the IETF RateLimit /
 // RateLimit-Policy headers (the current structured-field draft and the older
 // RateLimit-Limit/-Remaining/-Reset form).

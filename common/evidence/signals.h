@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Signals: single pieces of evidence read from an answer (or from what the
 // check sent), each pointing at one reason code of SPEC 1.3. Readers of
 // headers and bodies produce them from data tables; diagnose() weighs them.

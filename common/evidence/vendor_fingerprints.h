@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // WAF, CDN and bot-protection vendors: who is in the path (presence) and
 // whether it blocked the request (a block page or block header), and geo or
 // IP blocks where the page says so. A data table, not if-chains.

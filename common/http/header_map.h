@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Response headers with case-insensitive names, in arrival order.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // HTTP dates (RFC 9110 5.6.7): IMF-fixdate, and the obsolete RFC 850 and
 // asctime forms that servers still send.
 #pragma once

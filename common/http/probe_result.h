@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What happened: a plain, copyable record of one check's request(s) and the
 // answer. No libcurl types in here, so classification can be tested on
 // recorded results alone.

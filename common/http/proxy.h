@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Which proxy a request uses: the check_curl rules (explicit option over
 // lower-case over upper-case environment variable), and CURLOPT_NOPROXY
 // matching, so that -v can say whether the name is resolved locally.

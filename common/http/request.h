@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // perform(): make the request a RequestSpec describes and record what
 // happened. The only part of probewise that talks to libcurl; the front end
 // calls curl_global_init() once before the first perform().

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What to ask: everything perform() needs to make the request, and nothing
 // about how to judge the answer (that is Policy's).
 #pragma once

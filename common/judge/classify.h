@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // classify(): the pure judgement of a ProbeResult under a Policy. No I/O and
 // no clock of its own: `now` is passed in, so recorded results give the same
 // verdict every time.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The denial diagnosis: why access was refused (401, 403, 407, 429, an auth
 // service failing behind a 5xx), from every signal of the answer and what
 // the check knows it sent. Pure.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // How to judge an answer: expectations and thresholds, as set by the
 // check's options or the collectd config. Plain data.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Nagios threshold ranges: "10", "10:", "~:10", "10:20", "@10:20"
 // (monitoring-plugins development guidelines, "Threshold and ranges").
 #pragma once

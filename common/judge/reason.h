@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The fixed vocabulary of reason codes (SPEC 1.3), with the words and the
 // first hints that go with each. Classification picks codes; this table
 // says what they mean to an operator.

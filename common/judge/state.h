@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Nagios plugin states and how they combine.
 #pragma once
 

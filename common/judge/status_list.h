@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Status code lists ("200-299,401", "2xx,304") and per-status verdicts
 // ("401=critical,4xx=warning") for --expect-status and --status-state.
 #pragma once

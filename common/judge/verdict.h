@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The judgement of one result: a state, the reasons for it, and what the
 // operator should look at. Plain data; renderers turn it into text.
 #pragma once

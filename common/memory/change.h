@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Change detection (SPEC 1.4): compare this result with the stored one, say
 // what changed and for how long the previous status had lasted, and compute
 // the state to store next. Pure: the clock comes in as `now`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The last result of each check, remembered for change detection (SPEC 1.4).
 // One small JSON file per key in a private directory; written to a temporary
 // file and renamed, so concurrent runs never leave a torn file; never

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Nagios performance data: 'label'=value[UOM];[warn];[crit];[min];[max],
 // formatted as monitoring-plugins' perfdata()/fperfdata() do.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Keeps secrets out of traces: header values and URL passwords.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Renderers: the Nagios plugin output (status line, perfdata, long output)
 // and the JSON object of SPEC 1.5. Both read the same result and verdict.
 #pragma once

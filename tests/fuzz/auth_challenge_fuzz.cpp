@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target: parse_challenges and challenge_signals on one header value.
 #include <cstddef>
 #include <cstdint>

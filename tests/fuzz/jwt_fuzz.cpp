@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target: decode_jwt on the input as a token, and on a token whose
 // payload is the input (so the JSON reader is reached without base64 luck).
 #include <cstddef>

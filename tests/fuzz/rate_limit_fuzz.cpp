@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target: parse_rate_limit and rate_limit_signals. Each input line
 // is one header: "Name: value" as sent (the seeds are real headers), or,
 // without a colon, a first byte that picks a rate-limit header name and the

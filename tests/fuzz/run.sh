@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the libFuzzer targets of tests/fuzz out of tree (clang++,
 # -fsanitize=fuzzer,address,undefined, only the common/ sources each needs)
 # and runs each for SECONDS, starting from the seed corpus in corpus/<target>.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Credentials, denial diagnosis, OAuth 2.0, enforcement, token expiry and
 change detection: the real check_probewise against tests/servers/authserver.py
 on 127.0.0.1. Run by ctest; PROBEWISE_CHECK names the binary."""

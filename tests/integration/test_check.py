@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Integration tests for check_probewise: the real binary against real
 HTTP(S) servers on 127.0.0.1 (tests/servers/testserver.py).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """End-to-end tests of probewise.so in a real collectd (Debian's collectd-core):
 the built plugin beside collectd's own unixsock, csv, logfile and python
 plugins, Interval 1, against servers on 127.0.0.1 (tests/servers/testserver.py

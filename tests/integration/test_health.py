@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """--health end to end: every recorded document of tests/data/health served
 over real HTTP on 127.0.0.1 (a failing document with 503, as Spring Boot and
 others do) and judged by the real check_probewise. PROBEWISE_CHECK names the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The packages end to end (SPEC 3): build the .debs from this checkout, lint
 # them, install them, run the installed check (as root and as nagios, with
 # the state directory the package made), validate and run the installed
@@ -493,12 +494,15 @@ expect_files "$nagios_rpm" \
   /etc/nagios /etc/nagios/conf.d /etc/nagios/conf.d/probewise.cfg \
   "$libdir/nagios/plugins/check_probewise" \
   "/usr/share/doc/nagios-plugins-probewise-$version" "/usr/share/doc/nagios-plugins-probewise-$version/README.md" \
+  "/usr/share/licenses/nagios-plugins-probewise-$version" \
+  "/usr/share/licenses/nagios-plugins-probewise-$version/COPYING" \
   /usr/share/icinga2 /usr/share/icinga2/include /usr/share/icinga2/include/plugins-contrib.d \
   /usr/share/icinga2/include/plugins-contrib.d/probewise.conf \
   /usr/share/man/man1/check_probewise.1 /var/lib/probewise
 expect_files "$collectd_rpm" \
   /etc/collectd.d /etc/collectd.d/probewise.conf "$libdir/collectd/probewise.so" \
   "/usr/share/doc/collectd-probewise-$version" "/usr/share/doc/collectd-probewise-$version/README.md" \
+  "/usr/share/licenses/collectd-probewise-$version" "/usr/share/licenses/collectd-probewise-$version/COPYING" \
   /usr/share/man/man5/collectd-probewise.5
 rpm -qpc "$nagios_rpm" | grep_q -x /etc/nagios/conf.d/probewise.cfg || fail "probewise.cfg is not %config"
 rpm -qpc "$collectd_rpm" | grep_q -x /etc/collectd.d/probewise.conf || fail "the collectd snippet is not %config"
@@ -512,7 +516,7 @@ grep -q "command_line	$libdir/nagios/plugins/check_probewise " "$work/rpm-root/e
   fail "the RPM's command definitions do not point at $libdir/nagios/plugins"
 
 step "rpmlint"
-rpmlint -r "$root/packaging/rpm/probewise.rpmlintrc" "$root/packaging/rpm/probewise.spec" \
+rpmlint -c "$root/packaging/rpm/rpmlint.toml" -r "$root/packaging/rpm/probewise.rpmlintrc" "$root/packaging/rpm/probewise.spec" \
   "$work"/rpm/*.src.rpm "${rpms[@]}" | tee "$work/rpmlint.log"
 grep -q " 0 errors, 0 warnings" "$work/rpmlint.log" || fail "rpmlint reported errors or warnings"
 

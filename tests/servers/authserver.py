@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """An API and an OAuth 2.0 token endpoint on 127.0.0.1 for the credential tests.
 
 Usage: python3 authserver.py --port-file FILE

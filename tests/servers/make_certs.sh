@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Creates the TLS material for the integration tests in OUTDIR, with the
 # openssl CLI only (OpenSSL 3.0 is enough). Generated at test time; never
 # commit what it writes.

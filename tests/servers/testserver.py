@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A small threaded HTTP/1.1 (and HTTPS) server for the probewise integration tests.
 
 Usage:

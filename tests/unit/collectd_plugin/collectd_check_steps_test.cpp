@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // collectd_plugin/check_steps and token_broker: one check as steps, the
 // order run_check() (common/check/check_run.cpp) follows, fed with made-up
 // answers; OAuth tokens shared between endpoints.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // collectd_plugin/config: <Plugin probewise> trees (as collectd's parser
 // builds them) to endpoints, and the errors a bad block gives.
 #include "config.h"

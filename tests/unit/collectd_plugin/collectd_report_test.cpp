@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // collectd_plugin/report and dispatch: the values and notifications one
 // finished check becomes, from real verdicts (classify() on recorded or
 // made-up answers), and what collectd's dispatch functions receive.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // collectd_plugin/scheduler: real transfers on one ConcurrentProber against
 // sockets of this test on 127.0.0.1: a port nobody listens on (refused at
 // once) and a listener that never answers (hung until the Timeout).

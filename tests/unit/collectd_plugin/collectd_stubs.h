@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Stand-ins for the collectd daemon functions the plugin calls, for unit
 // tests: each records what it was given, as collectd would have seen it.
 #pragma once

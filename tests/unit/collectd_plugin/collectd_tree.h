@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // oconfig_item_t trees for the collectd plugin's tests, built the way
 // collectd's parser (liboconfig) would from a config file: a key, its values
 // (strings, numbers, booleans), its children.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // error_body_signals and the shared body-text helpers; and the recorded
 // denials under data/denials, read by both body readers together.
 #include "evidence/error_body.h"

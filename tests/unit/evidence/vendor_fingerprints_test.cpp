@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // vendor_signals: presence versus block, vendor IDs in the evidence, status
 // gating, bounded work. The recorded answers under data/denials are checked
 // in error_body_test.cpp together with the error-body reader.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // common/request: ConcurrentProber against a keep-alive HTTP/1.1 server of
 // this test on 127.0.0.1 that records every request head. The prober hands
 // easy handles and connections from one probe to the next: nothing of one

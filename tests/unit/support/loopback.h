@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A TCP socket of a test, bound to 127.0.0.1 on a port the kernel picks.
 #pragma once
 

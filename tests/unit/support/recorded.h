@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Recorded results for classification tests: one file per case under
 // tests/data/responses, "key: value" lines, "----", then the raw answer
 // (status line, headers, blank line, body) as a server sent it.
