@@ -10,6 +10,10 @@ packages=(
   libcurl4-openssl-dev libssl-dev libboost-program-options-dev nlohmann-json3-dev
   googletest libgtest-dev
   python3 openssl ca-certificates collectd-core collectd-dev libpython3.11 valgrind
+  # tests/distributed: two icinga2 daemons, collectd fan-in (network,
+  # write_prometheus), the demo's rrdtool graphs; check_curl for bench/
+  icinga2-bin icinga2-common monitoring-plugins-basic
+  librrd8 rrdtool libmicrohttpd12 libprotobuf-c1
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -22,5 +26,14 @@ echo "install-deps: installing ${missing[*]}"
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 export DEBIAN_FRONTEND=noninteractive
+# The tests start their own icinga2 and collectd daemons: installing the
+# packages must not start the system's (policy-rc.d, removed afterwards).
+policy_rc_d=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  policy_rc_d=/usr/sbin/policy-rc.d
+  printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy_rc_d" >/dev/null
+  "${sudo_cmd[@]}" chmod 0755 "$policy_rc_d"
+  trap '"${sudo_cmd[@]}" rm -f "$policy_rc_d"' EXIT
+fi
 "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq
 "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}"

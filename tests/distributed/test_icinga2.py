@@ -1,0 +1,443 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Icinga 2 distributed, end to end: a master and an agent, two real icinga2
+daemons on 127.0.0.1, each with its own configuration, data, log and run
+directories and its own API listener (ephemeral port, read back from its log).
+The master's CA comes from `icinga2 pki new-ca`; the agent gets its
+certificate the way a real agent does, with a ticket (`pki ticket` on the
+master, `pki save-cert` and `pki request` on the agent). The agent connects
+to the master.
+
+The master schedules `probewise` services (the shipped CheckCommand,
+packaging/icinga2/probewise.conf) with command_endpoint = the agent; the
+agent runs check_probewise as nagios (its own user) against local test
+endpoints (tests/servers/testserver.py and authserver.py), with the state in
+the package's state directory. The test reads every result back through the
+master's REST API (/v1/objects/services): state, status line, long output
+with the reason, hints and evidence, perfdata, where it ran; and a 200 -> 401
+change made on an endpoint shows on the master with the change text.
+
+The agent sees the package's files where the package puts them
+(/usr/lib/nagios/plugins/check_probewise, the CheckCommand in the ITL's
+plugins-contrib.d, /var/lib/probewise root:nagios 1770) through overlays in a
+private mount namespace (package_layout.sh): the built binary by default
+(PROBEWISE_CHECK), the installed package's files with
+PROBEWISE_DISTRIBUTED_INSTALLED=1. Nothing on the machine changes.
+
+    sudo PROBEWISE_CHECK=build/check_plugin/check_probewise python3 tests/distributed/test_icinga2.py -v
+
+Exit code 77 (ctest: skipped) without root, icinga2 or unshare.
+"""
+
+import base64
+import json
+import os
+import pwd
+import re
+import secrets
+import shutil
+import ssl
+import sys
+import tempfile
+import unittest
+import urllib.parse
+import urllib.request
+
+from harness import HERE, ROOT, SERVERS_DIR, Daemon, Servers, run, wait_for
+
+LAYOUT = os.path.join(HERE, "package_layout.sh")
+CHECKCOMMAND = os.path.join(ROOT, "packaging", "icinga2", "probewise.conf")
+CHECK = os.environ.get("PROBEWISE_CHECK") or os.path.join(ROOT, "build", "check_plugin", "check_probewise")
+INSTALLED = os.environ.get("PROBEWISE_DISTRIBUTED_INSTALLED") == "1"
+PLUGIN_PATH = "/usr/lib/nagios/plugins/check_probewise"  # where the Debian package puts it
+USER = "nagios"  # Debian's icinga2 runs as nagios, and so do its checks
+CHECK_INTERVAL = 2  # seconds: the services run often, so that the test is short
+
+
+def missing_requirements():
+    if os.geteuid() != 0:
+        return "needs root (icinga2 drops to nagios; the mount namespace needs CAP_SYS_ADMIN)"
+    for tool in ("icinga2", "unshare", "openssl"):
+        if not shutil.which(tool):
+            return "%s is not installed" % tool
+    try:
+        pwd.getpwnam(USER)
+    except KeyError:
+        return "no %s user" % USER
+    return None
+
+
+class Node:
+    """One icinga2 instance: its directories, CLI, daemon and log."""
+
+    def __init__(self, name, base):
+        self.name = name
+        self.dir = os.path.join(base, name)
+        self.data = os.path.join(self.dir, "data")
+        self.certs = os.path.join(self.data, "certs")
+        self.log = os.path.join(self.dir, "log")
+        self.layers = os.path.join(base, name + "-layers")  # root's: the overlays' upper layers
+        for d in ("data", "data/certs", "log", "cache", "run", "spool"):
+            os.makedirs(os.path.join(self.dir, d), exist_ok=True)
+        os.makedirs(self.layers, exist_ok=True)
+        self.conf = os.path.join(self.dir, "icinga2.conf")
+        self.daemon = None
+
+    def defines(self):
+        d = self.dir
+        paths = {
+            "DataDir": self.data, "LogDir": self.log, "CacheDir": d + "/cache", "SpoolDir": d + "/spool",
+            "InitRunDir": d + "/run", "PidPath": d + "/run/icinga2.pid", "StatePath": self.data + "/icinga2.state",
+            "ObjectsPath": d + "/cache/icinga2.debug", "VarsPath": d + "/cache/icinga2.vars",
+            "ModAttrPath": self.data + "/modified-attributes.conf",
+        }
+        return ["-D%s=%s" % kv for kv in paths.items()]
+
+    def cli(self, *args):
+        """An icinga2 CLI command for this node (it runs as nagios, like the daemon)."""
+        chown_tree(self.dir)
+        return run(["icinga2"] + list(args) + self.defines())
+
+    def start(self, config):
+        with open(self.conf, "w") as f:
+            f.write(config)
+        chown_tree(self.dir)
+        check = "-" if INSTALLED else CHECK
+        checkcommand = "-" if INSTALLED else CHECKCOMMAND
+        self.daemon = Daemon(
+            ["unshare", "--mount", "--propagation", "private", "--", "sh", LAYOUT, self.layers, check,
+             checkcommand, "--", "icinga2", "daemon", "-c", self.conf, "--log-level", "warning"] + self.defines(),
+            os.path.join(self.dir, "stdout.log"))
+
+    def log_text(self):
+        try:
+            with open(os.path.join(self.log, "icinga2.log"), errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def listener_port(self):
+        def port():
+            if not self.daemon.running():
+                raise AssertionError("icinga2 on %s exited:\n%s" % (self.name, self.output_tail()))
+            m = re.search(r"Started new listener on '\[127\.0\.0\.1\]:(\d+)'", self.log_text())
+            return m and int(m.group(1))
+        return wait_for("the API listener of %s" % self.name, port, timeout=60)
+
+    def output_tail(self):
+        return self.daemon.output_tail() + self.log_text()[-3000:]
+
+    def stop(self):
+        if self.daemon:
+            self.daemon.stop()
+
+
+def chown_tree(path):
+    uid, gid = pwd.getpwnam(USER).pw_uid, pwd.getpwnam(USER).pw_gid
+    for dirpath, _, filenames in os.walk(path):
+        os.chown(dirpath, uid, gid)
+        for f in filenames:
+            os.chown(os.path.join(dirpath, f), uid, gid)
+
+
+# --- fixtures ----------------------------------------------------------------
+
+class Env:
+    tmp = None
+    servers = None
+    http_port = https_port = auth_port = None
+    master = agent = None
+    api_port = None
+    api_password = None
+    ca = None
+
+
+ZONES = """
+object Endpoint "master" { %(master_host)s }
+object Endpoint "agent" { }
+object Zone "master" { endpoints = [ "master" ] }
+object Zone "agent" {
+  endpoints = [ "agent" ]
+  parent = "master"
+}
+"""
+
+COMMON = """
+const NodeName = "%(node)s"
+const ZoneName = "%(node)s"
+const PluginDir = "/usr/lib/nagios/plugins"
+const PluginContribDir = "/usr/lib/nagios/plugins"
+const ManubulonPluginDir = "/usr/lib/nagios/plugins"
+include <itl>
+include <plugins>
+include <plugins-contrib>
+
+object FileLogger "main" {
+  path = LogDir + "/icinga2.log"
+  severity = "notice"
+}
+"""
+
+# The services the master schedules on the agent: name -> custom variables.
+SERVICES = {
+    "health": {"probewise_port": "$host.vars.http_port$", "probewise_uri": "/demo/healthy",
+               "probewise_health": True, "probewise_expect_status": "2xx", "probewise_extendedperfdata": True},
+    "tls": {"probewise_vhost": "localhost", "probewise_port": "$host.vars.https_port$", "probewise_ssl": True,
+            "probewise_verify_cert": True, "probewise_ca_cert": "%(certs)s/ca.pem",
+            "probewise_certificate": "30,14"},
+    "waf": {"probewise_port": "$host.vars.http_port$", "probewise_uri": "/demo/forbidden"},
+    "api-token": {"probewise_port": "$host.vars.auth_port$", "probewise_uri": "/api",
+                  "probewise_bearer_token_file": "%(secrets)s/api.token", "probewise_status_state": "401=critical"},
+    "flip": {"probewise_port": "$host.vars.auth_port$", "probewise_uri": "/flip"},
+}
+
+
+def icinga_value(value):
+    if value is True:
+        return "true"
+    return json.dumps(value % {"certs": Env.certs, "secrets": Env.secrets})
+
+
+def master_config():
+    services = []
+    for name, variables in SERVICES.items():
+        lines = ["object Service \"%s\" {" % name, "  import \"agent-probewise\""]
+        lines += ["  vars.%s = %s" % (k, icinga_value(v)) for k, v in variables.items()]
+        services.append("\n".join(lines + ["}"]))
+    return (COMMON % {"node": "master"}) + (ZONES % {"master_host": ""}) + """
+const TicketSalt = "%(salt)s"
+object ApiListener "api" {
+  bind_host = "127.0.0.1"
+  bind_port = 0
+  ticket_salt = TicketSalt
+}
+object ApiUser "probewise-test" {
+  password = "%(password)s"
+  permissions = [ "objects/query/Host", "objects/query/Service", "objects/query/Endpoint",
+                  "actions/reschedule-check" ]
+}
+object CheckerComponent "checker" { }
+
+/* What /etc/icinga2/zones.d/master/ would hold: the checkables belong to the
+ * master's zone, their checks run in its child zone "agent". */
+object Host "agent" {
+  zone = "master"
+  check_command = "cluster-zone"
+  check_interval = %(interval)ds
+  retry_interval = %(interval)ds
+  address = "127.0.0.1"
+  vars.http_port = %(http)d
+  vars.https_port = %(https)d
+  vars.auth_port = %(auth)d
+}
+
+template Service "agent-probewise" {
+  zone = "master"
+  host_name = "agent"
+  check_command = "probewise"
+  command_endpoint = "agent"
+  check_interval = %(interval)ds
+  retry_interval = %(interval)ds
+  max_check_attempts = 1
+}
+""" % {"salt": Env.salt, "password": Env.api_password, "interval": CHECK_INTERVAL, "http": Env.http_port,
+       "https": Env.https_port, "auth": Env.auth_port} + "\n".join(services) + "\n"
+
+
+def agent_config(master_port):
+    return (COMMON % {"node": "agent"}) + (ZONES % {"master_host": 'host = "127.0.0.1"\n  port = "%d"' % master_port}) + """
+object ApiListener "api" {
+  bind_host = "127.0.0.1"
+  bind_port = 0
+  accept_commands = true
+  accept_config = false
+}
+"""
+
+
+def set_up_pki_master(master):
+    master.cli("pki", "new-ca")
+    key, csr, crt = (os.path.join(master.certs, "master." + ext) for ext in ("key", "csr", "crt"))
+    master.cli("pki", "new-cert", "--cn", "master", "--key", key, "--csr", csr)
+    master.cli("pki", "sign-csr", "--csr", csr, "--cert", crt)
+    shutil.copy(os.path.join(master.data, "ca", "ca.crt"), os.path.join(master.certs, "ca.crt"))
+    Env.ca = os.path.join(master.certs, "ca.crt")
+
+
+def request_agent_certificate(master, agent, master_port):
+    """The agent's side of the CA/ticket flow, as `icinga2 node setup` does it."""
+    ticket = master.cli("pki", "ticket", "--cn", "agent", "--salt", Env.salt).strip()
+    key, crt, ca = (os.path.join(agent.certs, f) for f in ("agent.key", "agent.crt", "ca.crt"))
+    trusted = os.path.join(agent.dir, "trusted-parent.crt")
+    agent.cli("pki", "new-cert", "--cn", "agent", "--key", key, "--cert", crt)
+    agent.cli("pki", "save-cert", "--host", "127.0.0.1", "--port", str(master_port), "--trustedcert", trusted)
+    agent.cli("pki", "request", "--host", "127.0.0.1", "--port", str(master_port), "--ticket", ticket,
+              "--key", key, "--cert", crt, "--trustedcert", trusted, "--ca", ca)
+    issuer = run(["openssl", "x509", "-in", crt, "-noout", "-issuer"])
+    if "Icinga CA" not in issuer:
+        raise RuntimeError("the agent's certificate was not signed by the master's CA: " + issuer)
+
+
+def setUpModule():
+    if not INSTALLED and not os.access(CHECK, os.X_OK):
+        raise RuntimeError("no check_probewise at %s (set PROBEWISE_CHECK)" % CHECK)
+    Env.tmp = tempfile.mkdtemp(prefix="probewise-distributed-")
+    os.chmod(Env.tmp, 0o755)
+    Env.salt = secrets.token_hex(16)
+    Env.api_password = secrets.token_hex(16)
+
+    # Test endpoints; their TLS material and the token are read by nagios.
+    Env.certs = os.path.join(Env.tmp, "certs")
+    run(["sh", os.path.join(SERVERS_DIR, "make_certs.sh"), Env.certs])
+    Env.secrets = os.path.join(Env.tmp, "secrets")
+    os.makedirs(Env.secrets)
+    with open(os.path.join(Env.secrets, "api.token"), "w") as f:
+        f.write("revoked-token\n")
+    chown_tree(Env.certs)
+    chown_tree(Env.secrets)
+    os.chmod(os.path.join(Env.secrets, "api.token"), 0o600)
+    Env.servers = Servers(Env.tmp)
+    Env.http_port = Env.servers.start("testserver.py", "--exit-with-parent")
+    Env.https_port = Env.servers.start("testserver.py", "--exit-with-parent", "--tls",
+                                       os.path.join(Env.certs, "server.pem"), os.path.join(Env.certs, "server.key"))
+    Env.auth_port = Env.servers.start("authserver.py")
+
+    Env.master = Node("master", Env.tmp)
+    Env.agent = Node("agent", Env.tmp)
+    set_up_pki_master(Env.master)
+    Env.master.start(master_config())
+    Env.api_port = Env.master.listener_port()
+    request_agent_certificate(Env.master, Env.agent, Env.api_port)
+    Env.agent.start(agent_config(Env.api_port))
+    Env.agent.listener_port()
+    wait_for("the agent to connect to the master",
+             lambda: api("/v1/objects/endpoints/agent")["results"][0]["attrs"]["connected"], timeout=60)
+
+
+def tearDownModule():
+    for node in (Env.agent, Env.master):
+        if node:
+            node.stop()
+    if Env.servers:
+        Env.servers.stop()
+    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
+        shutil.rmtree(Env.tmp, ignore_errors=True)
+
+
+def api(path, method="GET", body=None):
+    """The master's REST API, as the test's ApiUser, verifying the master's certificate."""
+    context = ssl.create_default_context(cafile=Env.ca)
+    context.check_hostname = False  # the certificate names the endpoint ("master"), not 127.0.0.1
+    request = urllib.request.Request("https://127.0.0.1:%d%s" % (Env.api_port, path), method=method,
+                                     data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("Accept", "application/json")
+    request.add_header("Authorization", "Basic " + base64.b64encode(
+        ("probewise-test:" + Env.api_password).encode()).decode())
+    with urllib.request.urlopen(request, context=context, timeout=10) as response:
+        return json.load(response)
+
+
+def service(name):
+    attrs = "&".join("attrs=" + a for a in ("state", "last_check_result", "last_check"))
+    return api("/v1/objects/services/%s?%s" % (urllib.parse.quote("agent!" + name), attrs))["results"][0]["attrs"]
+
+
+def result_from_agent(name, matches=lambda r: True, timeout=60):
+    """The newest check result of the service once the agent ran it and it satisfies matches."""
+    def ready():
+        r = service(name)["last_check_result"]
+        return r and r.get("check_source") == "agent" and matches(r) and r
+    try:
+        return wait_for("a result of %r from the agent" % name, ready, timeout=timeout, interval=0.5)
+    except AssertionError:
+        raise AssertionError("%s; last result on the master: %s\nagent:\n%s" % (
+            name, json.dumps(service(name)["last_check_result"], indent=1), Env.agent.output_tail()))
+
+
+def perf_labels(result):
+    return [p.split("=", 1)[0].strip("'") for p in result["performance_data"]]
+
+
+# --- tests -------------------------------------------------------------------
+
+class Distributed(unittest.TestCase):
+    def test_agent_runs_the_package_check_as_its_user(self):
+        r = result_from_agent("health")
+        self.assertEqual(r["command"][0], PLUGIN_PATH, "the CheckCommand runs the check at the package's path")
+        self.assertIn("--health", r["command"])
+        self.assertIn("agent", api("/v1/objects/hosts/agent?attrs=last_check_result")["results"][0]["attrs"]
+                      ["last_check_result"]["output"], "the master's cluster-zone check sees the agent's zone")
+        # Change detection on the agent: its state files are the nagios
+        # user's, in the package's state directory (the overlay's upper layer
+        # holds what the agent wrote under /var/lib).
+        result_from_agent("flip")
+        state_dir = os.path.join(Env.agent.layers, "upper", "var", "lib", "probewise")
+        owners = set()
+        for dirpath, _, files in os.walk(state_dir):
+            for f in files:
+                owners.add(pwd.getpwuid(os.stat(os.path.join(dirpath, f)).st_uid).pw_name)
+        self.assertEqual(owners, {USER}, "state files under /var/lib/probewise on the agent: %s" % owners)
+
+    def test_healthy_endpoint(self):
+        r = result_from_agent("health")
+        self.assertEqual(r["state"], 0, r["output"])
+        self.assertEqual(r["exit_status"], 0)
+        self.assertTrue(r["output"].startswith("HTTP OK: HTTP/1.1 200 OK - "), r["output"])
+        self.assertIn("Health (health+json): pass", r["output"])
+        labels = perf_labels(r)
+        for label in ("time", "size", "time_connect", "time_firstbyte"):
+            self.assertIn(label, labels)
+        time_value = next(p for p in r["performance_data"] if p.startswith("time="))
+        self.assertRegex(time_value, r"^time=[0-9.]+s;;;0\.0+;10\.0+$")
+
+    def test_tls_endpoint_verified_against_its_ca(self):
+        r = result_from_agent("tls")
+        self.assertEqual(r["state"], 0, r["output"])
+        # -D --ca-cert with -C: check_curl's certificate line, after the chain
+        # was verified against the test CA (on the agent, as nagios).
+        self.assertTrue(r["output"].startswith("OK - Certificate 'localhost' will expire on "), r["output"])
+
+    def test_waf_block_explained(self):
+        r = result_from_agent("waf")
+        self.assertEqual(r["state"], 1, r["output"])
+        first, _, long_output = r["output"].partition("\n")
+        self.assertTrue(first.startswith("HTTP WARNING: HTTP/1.1 403 Forbidden - blocked by a WAF rule"), first)
+        self.assertIn("Reason: forbidden.waf", long_output)
+        self.assertRegex(long_output, r"Hints:\n- .*Cloudflare")
+        self.assertRegex(long_output, r"Evidence:\n(- .*\n)*- Cloudflare: .*Ray ID 8c0ffee0ddba11ed")
+        self.assertEqual(perf_labels(r), ["time", "size"])
+
+    def test_rejected_token_with_status_state(self):
+        r = result_from_agent("api-token")
+        self.assertEqual(r["state"], 2, "probewise_status_state 401=critical: " + r["output"])
+        first, _, long_output = r["output"].partition("\n")
+        self.assertTrue(first.startswith("HTTP CRITICAL: HTTP/1.1 401 Unauthorized - invalid credentials"), first)
+        self.assertIn("Reason: auth.invalid_credentials", long_output)
+        self.assertIn("- sent: a bearer token", long_output)
+        self.assertIn('error="invalid_token"', long_output)
+        self.assertNotIn("revoked-token", r["output"], "the token never reaches the output")
+
+    def test_change_200_to_401_shows_on_the_master(self):
+        ok = result_from_agent("flip", lambda r: r["state"] == 0)
+        self.assertTrue(ok["output"].startswith("HTTP OK: HTTP/1.1 200 OK"), ok["output"])
+        urllib.request.urlopen("http://127.0.0.1:%d/control?flip=401" % Env.auth_port, timeout=5).read()
+        try:
+            api("/v1/actions/reschedule-check", "POST",
+                {"type": "Service", "filter": 'service.name == "flip"'})
+            r = result_from_agent("flip", lambda r: r["state"] != 0)
+        finally:
+            urllib.request.urlopen("http://127.0.0.1:%d/control?flip=200" % Env.auth_port, timeout=5).read()
+        self.assertEqual(r["state"], 1, r["output"])
+        first, _, long_output = r["output"].partition("\n")
+        self.assertTrue(first.startswith("HTTP WARNING: HTTP/1.1 401 Unauthorized - missing credentials"), first)
+        self.assertRegex(first, r"changed from 200 OK \(for [0-9dhms ]+, since \d{4}-\d\d-\d\d \d\d:\d\d UTC\) "
+                                r"to 401 Unauthorized")
+        self.assertIn("Reason: auth.missing_credentials", long_output)
+
+
+if __name__ == "__main__":
+    why = missing_requirements()
+    if why:
+        print("SKIP: " + why)
+        sys.exit(77)
+    unittest.main()
