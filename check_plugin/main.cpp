@@ -14,6 +14,7 @@
 #include "extra_opts.h"
 #include "http/request.h"
 #include "options.h"
+#include "output/redact.h"
 #include "output/render.h"
 
 namespace {
@@ -35,7 +36,7 @@ void print(const std::string& text) {
 }
 
 int unknown(const std::string& why) {
-  print("HTTP UNKNOWN - " + why + "\n");
+  print(probewise::redact_text("HTTP UNKNOWN - " + why) + "\n");
   return 3;
 }
 

@@ -36,7 +36,7 @@ std::string given(const oconfig_item_t& item, bool secret) {
   switch (v.type) {
     case OCONFIG_TYPE_STRING: {
       if (secret) return "a string";
-      return "\"" + ellipsize(redact_url(v.value.string ? v.value.string : ""), 60) + "\"";
+      return "\"" + ellipsize(redact_text(v.value.string ? v.value.string : ""), 60) + "\"";
     }
     case OCONFIG_TYPE_NUMBER: {
       char buf[32];
@@ -576,7 +576,7 @@ std::optional<EndpointConfig> read_endpoint(const oconfig_item_t& block, const s
   if (spec.has_body && !b.method_set) spec.method = "POST";
   if (b.e.job.policy.health && !b.max_body_set) spec.max_body_bytes = kMaxHealthBodyBytes;
   spec.want_certificate = starts_with(to_lower(spec.url), "https:");
-  b.e.job.policy.display_url = redact_url(spec.url);
+  b.e.job.policy.display_url = spec.url;
 
   if (errors.size() != errors_before) return std::nullopt;
   return std::move(b.e);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "collectd_api.h"
+#include "output/redact.h"
 
 namespace probewise {
 namespace {
@@ -62,7 +63,7 @@ int dispatch_to_collectd(const Dispatch& d, bool values) {
     std::memset(&n, 0, sizeof n);
     n.severity = severity_code(rec.severity);
     n.time = time;
-    copy_field(n.message, rec.message);
+    copy_field(n.message, redact_text(rec.message));
     // Notifications, unlike values, do not get the host filled in.
     if (hostname_g) copy_field(n.host, hostname_g);
     copy_field(n.plugin, kPluginName);
@@ -70,7 +71,7 @@ int dispatch_to_collectd(const Dispatch& d, bool values) {
     copy_field(n.type, "gauge");
     copy_field(n.type_instance, "state");
     for (const auto& [name, text] : rec.text_meta)
-      plugin_notification_meta_add_string(&n, name.c_str(), text.c_str());
+      plugin_notification_meta_add_string(&n, name.c_str(), redact_text(text).c_str());
     for (const auto& [name, number] : rec.number_meta)
       plugin_notification_meta_add_signed_int(&n, name.c_str(), number);
     plugin_dispatch_notification(&n);
@@ -80,7 +81,7 @@ int dispatch_to_collectd(const Dispatch& d, bool values) {
 }
 
 void log_to_collectd(LogLevel level, const std::string& text) {
-  plugin_log(log_level(level), "probewise plugin: %s", text.c_str());
+  plugin_log(log_level(level), "probewise plugin: %s", redact_text(text).c_str());
 }
 
 }  // namespace probewise

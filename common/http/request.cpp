@@ -90,11 +90,13 @@ int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) noe
   auto* sink = static_cast<Sink*>(user);
   try {
     std::string_view text(data, size);
+    // The request line carries the URL's query ("GET /x?token=... HTTP/1.1"),
+    // libcurl's own lines whatever URL it talks about.
     if (type == CURLINFO_HEADER_OUT) {
       for (auto line : split(text, '\n'))
-        sink->result->trace.push_back("> " + redact_header_line(trim(line)));
+        sink->result->trace.push_back("> " + redact_text(redact_header_line(trim(line))));
     } else if (type == CURLINFO_TEXT && sink->verbosity >= 3) {
-      sink->result->trace.push_back("* " + std::string(trim(text)));
+      sink->result->trace.push_back("* " + redact_text(trim(text)));
     }
   } catch (...) {
   }
@@ -355,7 +357,7 @@ class Hop {
     curl_easy_setopt(h, CURLOPT_IPRESOLVE, ip_option(s.ip_family));
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, http_version_option(s.http_version));
     if (!s.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, s.user_agent.c_str());
-    trace(1, "* curl CURLOPT_URL: " + redact_url(url));
+    trace(1, "* curl CURLOPT_URL: " + url);
 
     if (!connect_to.empty()) {
       append(connect_to_, connect_to);
@@ -390,7 +392,7 @@ class Hop {
     ProxyChoice proxy = choose_proxy(https, s.proxy, s.noproxy, s.proxy_from_env, process_environment());
     for (const auto& note : proxy.notes) trace(1, "* cURL " + note);
     curl_easy_setopt(h, CURLOPT_PROXY, proxy.proxy.c_str());  // "" disables env proxies
-    if (!proxy.proxy.empty()) trace(1, "* curl CURLOPT_PROXY: " + redact_url(proxy.proxy));
+    if (!proxy.proxy.empty()) trace(1, "* curl CURLOPT_PROXY: " + proxy.proxy);
     if (!proxy.noproxy.empty()) {
       curl_easy_setopt(h, CURLOPT_NOPROXY, proxy.noproxy.c_str());
       trace(1, "* curl CURLOPT_NOPROXY: " + proxy.noproxy);
@@ -490,7 +492,7 @@ class Hop {
   }
 
   void trace(int level, std::string line) {
-    if (spec_.verbosity >= level) r_.trace.push_back(std::move(line));
+    if (spec_.verbosity >= level) r_.trace.push_back(redact_text(line));
   }
 
  public:
@@ -525,7 +527,7 @@ ProbeResult perform(const RequestSpec& spec) {
   if (!first) {
     r.transport = Transport::error;
     r.curl_code = CURLE_URL_MALFORMAT;
-    r.error = "malformed URL '" + redact_url(spec.url) + "'";
+    r.error = "malformed URL '" + spec.url + "'";  // redacted where it is written
     return r;
   }
   r.port = spec.connect_port ? spec.connect_port : first->port;
@@ -572,7 +574,7 @@ ProbeResult perform(const RequestSpec& spec) {
       r.redirect_problem = RedirectProblem::loop;
       return r;
     }
-    if (spec.verbosity >= 1) r.trace.push_back("* following redirect to " + redact_url(url));
+    if (spec.verbosity >= 1) r.trace.push_back(redact_text("* following redirect to " + url));
   }
 }
 

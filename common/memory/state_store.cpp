@@ -13,6 +13,7 @@
 #include <random>
 
 #include "base/digest.h"
+#include "output/redact.h"
 
 namespace probewise {
 namespace {
@@ -69,7 +70,8 @@ std::string serialize_state(const StoredState& s) {
             {"credentials", s.credentials},
             {"last_success", s.last_success},
             {"success_credentials", s.success_credentials}};
-  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  // status_text is the server's wording: nothing URL-like leaves unredacted.
+  return redact_text(j.dump(2, ' ', false, json::error_handler_t::replace)) + "\n";
 }
 
 Expected<StoredState> parse_state_json(const std::string& text) {

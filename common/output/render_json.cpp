@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "base/text.h"
+#include "output/redact.h"
 #include "output/render.h"
 
 namespace probewise {
@@ -103,7 +104,7 @@ std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, s
   };
   if (r.transport != Transport::ok) j["error"] = {{"curl_code", r.curl_code}, {"message", r.error}};
   // Replace invalid UTF-8 from hostile servers instead of throwing.
-  return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  return redact_text(j.dump(-1, ' ', false, json::error_handler_t::replace)) + "\n";
 }
 
 }  // namespace probewise

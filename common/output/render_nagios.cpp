@@ -3,6 +3,7 @@
 
 #include "judge/reason.h"
 #include "output/perfdata.h"
+#include "output/redact.h"
 #include "output/render.h"
 
 namespace probewise {
@@ -91,7 +92,7 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
       for (const auto& e : v.evidence) out += "- " + e + "\n";
     }
   }
-  return out;
+  return redact_text(out);
 }
 
 }  // namespace probewise
