@@ -18,11 +18,11 @@ constexpr std::array<std::string_view, 7> kNameParts{"token",   "secret", "passw
 // Query parameters whose values are credentials: the names OAuth 2.0, the
 // cloud providers' signed URLs (AWS SigV4, Google, Azure SAS) and common API
 // key conventions use, as whole names or as parts of longer ones.
-constexpr std::array<std::string_view, 11> kSecretQueryNames{"key", "sig",    "code",   "auth", "pass", "pwd",
-                                                             "session", "sid", "jwt", "ticket", "otp"};
+constexpr std::array<std::string_view, 11> kSecretQueryNames{
+    "key", "sig", "code", "auth", "pass", "pwd", "session", "sid", "jwt", "ticket", "otp"};
 constexpr std::array<std::string_view, 14> kSecretQueryParts{
-    "token",   "secret",     "passw",     "signature",   "credential",    "api_key",    "api-key",
-    "apikey",  "access_key", "accesskey", "private_key", "authorization", "session_id", "sessionid"};
+    "token",  "secret",     "passw",     "signature",   "credential",    "api_key",    "api-key",
+    "apikey", "access_key", "accesskey", "private_key", "authorization", "session_id", "sessionid"};
 constexpr std::array<std::string_view, 5> kSecretQuerySuffixes{"_key", "-key", ".key", "_sig", "-sig"};
 
 bool ends_with(std::string_view s, std::string_view suffix) {

@@ -337,5 +337,33 @@ TEST(CollectdDispatch, LogPrefix) {
   EXPECT_EQ(testing::seen().log[0].second, "probewise plugin: 100% sure: %s is not a format");
 }
 
+// SPEC 1.6: what leaves for collectd (notification text and meta data, log
+// lines) shows URL secrets as [redacted], whatever put them there.
+TEST(CollectdDispatch, UrlSecretsRedacted) {
+  testing::reset_seen();
+  Dispatch d;
+  d.plugin_instance = "api";
+  d.time = kNow;
+  d.interval = 10;
+  NotificationRecord n;
+  n.message = "api: 200 -> 401 at https://u:pw@h/x?access_token=tok1";
+  n.text_meta.emplace_back("url", "https://h/x?api_key=key2&page=1");
+  d.notification = n;
+  dispatch_to_collectd(d);
+  log_to_collectd(LogLevel::warning, "<Endpoint> URL \"https://h/?sig=sig3\"");
+  const auto& s = testing::seen();
+  ASSERT_EQ(s.notifications.size(), 1u);
+  EXPECT_EQ(s.notifications[0].message, "api: 200 -> 401 at https://[redacted]@h/x?access_token=[redacted]");
+  bool url_seen = false;
+  for (const auto& [name, text] : s.notifications[0].meta)
+    if (name == "url") {
+      url_seen = true;
+      EXPECT_EQ(text, "https://h/x?api_key=[redacted]&page=1");
+    }
+  EXPECT_TRUE(url_seen);
+  ASSERT_EQ(s.log.size(), 1u);
+  EXPECT_EQ(s.log[0].second, "probewise plugin: <Endpoint> URL \"https://h/?sig=[redacted]\"");
+}
+
 }  // namespace
 }  // namespace probewise

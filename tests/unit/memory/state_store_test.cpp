@@ -163,5 +163,17 @@ TEST(Change, Durations) {
   EXPECT_EQ(format_duration(3 * 86400 + 4 * 3600 + 5 * 60), "3d 4h");
 }
 
+// SPEC 1.6: a state file never holds a URL secret, whatever the server wrote
+// into its reason phrase.
+TEST(StateJson, UrlSecretsRedacted) {
+  StoredState s = sample(302, "http.redirect", 9);
+  s.status_text = "302 see https://h/?access_token=tok1";
+  const std::string text = serialize_state(s);
+  EXPECT_EQ(text.find("tok1"), std::string::npos) << text;
+  auto back = parse_state_json(text);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->status_text, "302 see https://h/?access_token=[redacted]");
+}
+
 }  // namespace
 }  // namespace probewise

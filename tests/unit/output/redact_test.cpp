@@ -26,10 +26,28 @@ TEST(Redact, UrlUserinfoWhole) {
 // The names of SPEC 1.6 and the conventions of signed URLs (AWS SigV4,
 // Google Cloud Storage, Azure SAS), OAuth 2.0 and API keys.
 TEST(Redact, CredentialLikeQueryParameters) {
-  for (const char* name : {"access_token", "token", "api_key", "apikey", "key", "client_secret", "password",
-                           "sig", "signature", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
-                           "X-Goog-Signature", "X-Goog-Credential", "code", "ACCESS_TOKEN", "refresh_token",
-                           "id_token", "subscription-key", "private_token", "passwd", "auth"}) {
+  for (const char* name : {"access_token",
+                           "token",
+                           "api_key",
+                           "apikey",
+                           "key",
+                           "client_secret",
+                           "password",
+                           "sig",
+                           "signature",
+                           "X-Amz-Signature",
+                           "X-Amz-Credential",
+                           "X-Amz-Security-Token",
+                           "X-Goog-Signature",
+                           "X-Goog-Credential",
+                           "code",
+                           "ACCESS_TOKEN",
+                           "refresh_token",
+                           "id_token",
+                           "subscription-key",
+                           "private_token",
+                           "passwd",
+                           "auth"}) {
     SCOPED_TRACE(name);
     EXPECT_TRUE(is_secret_query_name(name));
     EXPECT_EQ(redact_text(std::string("https://h/p?") + name + "=s3cr3t&page=2"),

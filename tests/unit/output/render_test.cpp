@@ -96,5 +96,27 @@ TEST(RenderJson, HostileBytesStayValidJson) {
   EXPECT_NO_THROW(nlohmann::json::parse(render_json(r, v, p, kNow)));
 }
 
+// SPEC 1.6: URL secrets are [redacted] in every part of both outputs.
+TEST(Render, UrlSecretsRedactedInBothOutputs) {
+  ProbeResult r = answer(404, "Not Found");
+  r.effective_url = "https://u:pw1@example.com/x?access_token=tok2&page=1";
+  r.trace = {"> GET /x?access_token=tok2&page=1 HTTP/1.1"};
+  r.header_block = "HTTP/1.1 404 Not Found\r\nLocation: /y?X-Amz-Signature=sig3\r\n";
+  r.body = "see /z?code=code4";
+  Policy p;
+  p.display_url = "https://example.com:443/x?access_token=tok2";
+  p.body_string = "absent";
+  Verdict v = classify(r, p, kNow);
+  const std::string nagios = render_nagios(r, v, p, {false, true, 3});
+  const std::string json = render_json(r, v, p, kNow);
+  for (const std::string& out : {nagios, json}) {
+    for (const char* secret : {"pw1", "tok2", "sig3", "code4"})
+      EXPECT_EQ(out.find(secret), std::string::npos) << out;
+  }
+  EXPECT_NE(nagios.find("GET /x?access_token=[redacted]&page=1 HTTP/1.1"), std::string::npos) << nagios;
+  auto j = nlohmann::json::parse(json);
+  EXPECT_EQ(j["http"]["effective_url"], "https://[redacted]@example.com/x?access_token=[redacted]&page=1");
+}
+
 }  // namespace
 }  // namespace probewise

@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""An HTTP server that remembers the head of every request it receives, for
+the tests of where credentials travel (tests/integration/test_secrets*.py).
+
+Imported and run in the test's own process (one thread per server), so the
+test reads what each server received directly. Each server answers plain
+HTTP and, when given a certificate, TLS on the same port (it peeks at the
+first byte: 0x16 starts a TLS handshake), so that a redirect from https://h:p
+to http://h:p changes the scheme and nothing else.
+
+Every request is recorded with the origin it was addressed to: the scheme the
+server saw and the Host header (or the authority of an absolute-form request
+through a proxy), so a redirect that stays on this socket but names another
+host or port (the sticky modes) still counts for the origin it named.
+
+Routes:
+  /start?to=URL[&code=302]   redirect to URL (relative or absolute)
+  /goto/NAME                 302 to locations[NAME] (a Location that must not be in the check's own URL)
+  /land[?status=N]           answer N (default 200); 401 carries a Bearer challenge
+  /token                     an OAuth 2.0 client-credentials answer: {"access_token": TOKEN, ...}
+  anything else              200 "ok"
+Only the standard library is used.
+"""
+
+import http.server
+import json
+import socket
+import socketserver
+import ssl
+import threading
+import urllib.parse
+
+
+class Record(dict):
+    """One request: origin, method, target, headers [(name, value)], head (raw text)."""
+
+    def sent(self, secret):
+        return secret in self["head"] or secret in self["body"]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "probewise-recordserver/1"
+
+    def __getattr__(self, name):
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def _origin(self, url):
+        if url.scheme and url.netloc:  # absolute-form: a proxied request
+            return "%s://%s" % (url.scheme, url.netloc.rsplit("@", 1)[-1])
+        scheme = "https" if getattr(self.connection, "version", None) else "http"
+        return "%s://%s" % (scheme, self.headers.get("Host", ""))
+
+    def _dispatch(self):
+        url = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("latin-1") if length > 0 else ""
+        head = self.requestline + "\n" + "".join("%s: %s\n" % kv for kv in self.headers.items())
+        self.server.records.append(Record(
+            server=self.server.name, origin=self._origin(url), method=self.command, path=url.path,
+            target=self.path, headers=list(self.headers.items()), head=head, body=body))
+        query = dict(urllib.parse.parse_qsl(url.query))
+        if url.path == "/start":
+            code = int(query.get("code", "302"))
+            return self.reply(code, "moved\n", [("Location", query.get("to", "/land"))])
+        if url.path.startswith("/goto/"):
+            return self.reply(302, "moved\n", [("Location", self.server.locations[url.path[6:]])])
+        if url.path == "/land":
+            status = int(query.get("status", "200"))
+            headers = [("WWW-Authenticate", 'Bearer realm="api"')] if status == 401 else []
+            return self.reply(status, "landed %d\n" % status, headers)
+        if url.path == "/token":
+            return self.reply(200, json.dumps({"access_token": self.server.token, "token_type": "Bearer",
+                                               "expires_in": 3600}), content_type="application/json")
+        self.reply(200, "ok\n")
+
+    def reply(self, status, body, headers=(), content_type="text/plain"):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+
+class RecordServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    """Serves in a thread of its own from start() to stop(); `records` lists what arrived."""
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    def __init__(self, name, host="127.0.0.1", port=0, tls=None, token="token-not-set"):
+        self.name = name
+        self.records = []
+        self.locations = {}
+        self.token = token
+        self.tls = None
+        if tls:
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.load_cert_chain(*tls)
+        super().__init__((host, port), Handler)
+        self.port = self.server_address[1]
+        self.thread = None
+
+    def finish_request(self, request, client_address):
+        request.settimeout(30)
+        if self.tls is not None:
+            try:
+                first = request.recv(1, socket.MSG_PEEK)
+            except OSError:
+                return
+            if first == b"\x16":
+                try:
+                    request = self.tls.wrap_socket(request, server_side=True)
+                except (OSError, ssl.SSLError):
+                    return
+        self.RequestHandlerClass(request, client_address, self)
+
+    def handle_error(self, request, client_address):
+        pass
+
+    def start(self):
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+    def take(self):
+        """The records so far, emptying the list."""
+        out, self.records[:] = list(self.records), []
+        return out
