@@ -256,10 +256,9 @@ void Scheduler::advance(std::size_t i) {
           pending_.push_back(i);
         return;
       case CheckSteps::Next::token: {
-        const RequestSpec budget = r.steps->request(now_ms());
         auto got = tokens_.acquire(static_cast<std::size_t>(r.token_slot), i,
                                    r.steps->wants_fresh_token() ? r.steps->refused_token() : std::string(),
-                                   static_cast<std::time_t>(wall()), budget.timeout_ms);
+                                   static_cast<std::time_t>(wall()), r.steps->budget_left_ms(now_ms()));
         if (got.grant) {
           r.steps->give_token(got.grant->token, got.grant->from_cache);
           continue;

@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "check_steps.h"
+#include "check/check_steps.h"
 #include "config.h"
+#include "credentials/token_broker.h"
 #include "http/request.h"
 #include "memory/state_store.h"
-#include "token_broker.h"
 
 namespace probewise {
 

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <utility>
+#include <vector>
 
-#include "credentials/credentials.h"
+#include "credentials/token_broker.h"
 #include "http/request.h"
 #include "memory/state_store.h"
 
@@ -14,58 +16,65 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Every request of the check shares the one -t budget.
-class Budget {
- public:
-  explicit Budget(long total_ms) : deadline_(Clock::now() + std::chrono::milliseconds(total_ms)) {}
-  long left_ms() const {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
-    return left > 1 ? static_cast<long>(left) : 1;
+// The state directory of the check, when change detection is on.
+struct StateSlot {
+  std::optional<StateStore> store;
+  std::string key;
+};
+
+StateSlot open_state(const CheckJob& job, Context& ctx) {
+  StateSlot slot;
+  if (!job.state.enabled) return slot;
+  auto opened = StateStore::open(job.state.dir.empty() ? default_state_dir() : job.state.dir);
+  if (!opened) {
+    ctx.notes.push_back("change detection is off: " + opened.error());
+    return slot;
   }
+  slot.store = std::move(opened).value();
+  slot.key = state_key(job.state.key.empty() ? check_identity(job.spec) + "|" + job.state.identity
+                                             : "key|" + job.state.key);
+  ctx.previous = slot.store->load(slot.key);
+  return slot;
+}
+
+// The check's OAuth token: the one cached in the state directory while it
+// is usable, else one from the token endpoint, fetched within the budget
+// and cached for the next run.
+class TokenDesk {
+ public:
+  TokenDesk(const OAuth2Config& config, const RequestSpec& base, const StateStore* store)
+      : slot_(broker_.add(config, base)),
+        store_(store),
+        cache_name_("oauth-" + state_key(config.token_url + "|" + config.client_id + "|" + config.scope) +
+                    ".json") {
+    if (store_)
+      if (auto text = store_->read_file(cache_name_))
+        if (auto cached = parse_token_cache(*text)) broker_.hold(slot_, *cached);
+  }
+
+  void supply(CheckSteps& steps, long budget_ms, std::time_t now, const Perform& perform_fn) {
+    auto got = broker_.acquire(slot_, 0, steps.wants_fresh_token() ? steps.refused_token() : std::string(),
+                               now, budget_ms);
+    if (got.grant) return steps.give_token(got.grant->token, got.grant->from_cache);
+    if (got.failed) return steps.token_failed(*got.failed);
+    ProbeResult answer = perform_fn(*got.fetch);
+    trace_.insert(trace_.end(), answer.trace.begin(), answer.trace.end());
+    auto delivery = broker_.complete(slot_, answer, now);
+    if (!delivery.token) return steps.token_failed(delivery.failure);
+    if (store_) (void)store_->write_file(cache_name_, serialize_token(*delivery.token));
+    steps.give_token(*delivery.token, false);
+  }
+
+  // The token requests' -v trace, which goes before the check's own.
+  const std::vector<std::string>& trace() const { return trace_; }
 
  private:
-  Clock::time_point deadline_;
+  TokenBroker broker_;
+  std::size_t slot_;
+  const StateStore* store_;
+  std::string cache_name_;
+  std::vector<std::string> trace_;
 };
-
-ProbeResult perform_within(RequestSpec spec, const Budget& budget) {
-  spec.timeout_ms = budget.left_ms();
-  return perform(spec);
-}
-
-struct TokenSource {
-  std::optional<OAuthToken> token;
-  bool from_cache = false;
-  std::optional<OAuthFailure> failure;
-};
-
-TokenSource obtain_token(const OAuth2Config& config, const RequestSpec& base, const StateStore* store,
-                         const std::string& cache_name, bool use_cache, const Budget& budget, std::time_t now,
-                         std::vector<std::string>& trace) {
-  TokenSource out;
-  if (use_cache && store)
-    if (auto text = store->read_file(cache_name))
-      if (auto cached = parse_token_cache(*text); cached && token_usable(*cached, now)) {
-        out.token = cached;
-        out.from_cache = true;
-        return out;
-      }
-  auto secret = read_secret_file(config.client_secret_file);
-  if (!secret) {
-    out.failure = OAuthFailure{"auth.missing_credentials", "the OAuth client secret: " + secret.error(), {}};
-    return out;
-  }
-  ProbeResult answer = perform_within(token_request(config, *secret, base), budget);
-  trace.insert(trace.end(), answer.trace.begin(), answer.trace.end());
-  OAuthFailure failure;
-  auto token = read_token_response(answer, now, failure);
-  if (!token) {
-    out.failure = failure;
-    return out;
-  }
-  out.token = *token;
-  if (store) (void)store->write_file(cache_name, serialize_token(*token));
-  return out;
-}
 
 }  // namespace
 
@@ -74,78 +83,40 @@ std::string check_identity(const RequestSpec& spec) {
          "|" + spec.connect_host + "|" + std::to_string(spec.connect_port);
 }
 
-SentAuth sent_auth_of(const RequestSpec& spec, const std::optional<OAuthToken>& token) {
-  SentAuth sent = describe_sent_auth(spec);
-  if (token) {
-    sent.kind = "OAuth access token";
-    if (token->expires_at) sent.expires_at = token->expires_at;
-    sent.issued_at = token->obtained_at;
-  }
-  return sent;
+CheckOutcome run_check(const CheckJob& job) {
+  return run_check(job, perform, std::time(nullptr));
 }
 
-CheckOutcome run_check(const CheckJob& job, std::time_t (*clock)(std::time_t*)) {
-  CheckOutcome out;
+CheckOutcome run_check(const CheckJob& job, const Perform& perform_fn, std::time_t now) {
+  const Clock::time_point start = Clock::now();
+  auto elapsed_ms = [start] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  };
   Context ctx;
-  ctx.now = clock(nullptr);
-  Budget budget(job.spec.timeout_ms);
+  ctx.now = now;
+  StateSlot state = open_state(job, ctx);
+  const StateStore* store = state.store ? &*state.store : nullptr;
+  std::optional<TokenDesk> tokens;
+  if (job.oauth2) tokens.emplace(*job.oauth2, job.spec, store);
 
-  std::optional<StateStore> store;
-  std::string key;
-  if (job.state.enabled) {
-    auto opened = StateStore::open(job.state.dir.empty() ? default_state_dir() : job.state.dir);
-    if (opened) {
-      store = std::move(opened).value();
-      key = state_key(job.state.key.empty() ? check_identity(job.spec) + "|" + job.state.identity
-                                            : "key|" + job.state.key);
-      ctx.previous = store->load(key);
-    } else {
-      ctx.notes.push_back("change detection is off: " + opened.error());
+  CheckSteps steps(job.spec, job.policy, job.oauth2.has_value(), std::move(ctx), 0);
+  for (bool done = false; !done;) {
+    switch (steps.next()) {
+      case CheckSteps::Next::token:
+        tokens->supply(steps, steps.budget_left_ms(elapsed_ms()), now, perform_fn);
+        break;
+      case CheckSteps::Next::request: steps.answer(perform_fn(steps.request(elapsed_ms()))); break;
+      case CheckSteps::Next::done: done = true; break;
     }
   }
 
-  RequestSpec spec = job.spec;
-  std::vector<std::string> oauth_trace;
-  std::optional<OAuthToken> token;
-  bool token_from_cache = false;
-  if (job.oauth2) {
-    const std::string cache_name =
-        "oauth-" + state_key(job.oauth2->token_url + "|" + job.oauth2->client_id + "|" + job.oauth2->scope) +
-        ".json";
-    auto source = obtain_token(*job.oauth2, spec, store ? &*store : nullptr, cache_name, true, budget,
-                               ctx.now, oauth_trace);
-    if (!source.token) {
-      ctx.oauth_failure = source.failure;
-    } else {
-      token = source.token;
-      token_from_cache = source.from_cache;
-      spec.headers.push_back("Authorization: Bearer " + token->access_token);
-      out.result = perform_within(spec, budget);
-      // A cached token the server no longer takes: fetch a new one, once.
-      if (out.result.status == 401 && token_from_cache) {
-        auto fresh = obtain_token(*job.oauth2, job.spec, store ? &*store : nullptr, cache_name, false, budget,
-                                  ctx.now, oauth_trace);
-        if (fresh.token) {
-          token = fresh.token;
-          spec.headers.back() = "Authorization: Bearer " + token->access_token;
-          out.result = perform_within(spec, budget);
-        }
-      }
-    }
-  } else {
-    out.result = perform_within(spec, budget);
-  }
-  out.result.trace.insert(out.result.trace.begin(), oauth_trace.begin(), oauth_trace.end());
-
-  out.sent = sent_auth_of(spec, token);
-  ctx.sent = out.sent;
-  if (job.policy.check_auth_enforced && !ctx.oauth_failure && out.result.has_answer())
-    ctx.unauthenticated = perform_within(without_credentials(spec), budget);
-
-  out.verdict = classify(out.result, job.policy, ctx);
-  if (store) {
+  CheckOutcome out = steps.outcome();
+  if (tokens)
+    out.result.trace.insert(out.result.trace.begin(), tokens->trace().begin(), tokens->trace().end());
+  if (state.store) {
+    const auto& previous = steps.context().previous;
     auto saved =
-        store->save(key, next_state(ctx.previous, observe(out.result, out.verdict, out.sent), ctx.now));
+        state.store->save(state.key, next_state(previous, observe(out.result, out.verdict, out.sent), now));
     if (!saved) out.verdict.notes.push_back("change detection is off: " + saved.error());
   }
   return out;

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// One whole check, as both front ends run it: credentials (OAuth token from
-// its cache or endpoint), the request, the unauthenticated twin for
-// --check-auth-enforced, the previous state, the judgement, the new state.
+// check_probewise's driver of the check sequence (check/check_steps.h):
+// each step's request made blocking, the OAuth token from its cache file or
+// endpoint, the previous state loaded before and the new one saved after.
 #pragma once
 
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
-#include <vector>
 
+#include "check/check_steps.h"
 #include "credentials/oauth2.h"
 #include "http/request_spec.h"
-#include "judge/classify.h"
 #include "judge/policy.h"
 
 namespace probewise {
@@ -30,20 +30,15 @@ struct CheckJob {
   StateOptions state;
 };
 
-struct CheckOutcome {
-  ProbeResult result;
-  Verdict verdict;
-  SentAuth sent;
-};
-
-// What the check sent, for the diagnosis: the request's credentials, or the
-// OAuth access token that was put on it.
-SentAuth sent_auth_of(const RequestSpec& spec, const std::optional<OAuthToken>& token);
-
 // The identity the state key is derived from: who runs it and what it asks.
 std::string check_identity(const RequestSpec& spec);
 
-// `clock` is injectable for tests; the default is time(nullptr).
-CheckOutcome run_check(const CheckJob& job, std::time_t (*clock)(std::time_t*) = std::time);
+// Makes one request, blocking (http/request.h's perform(), or a stand-in).
+using Perform = std::function<ProbeResult(const RequestSpec&)>;
+
+// The check as of time(nullptr), with perform().
+CheckOutcome run_check(const CheckJob& job);
+// The same with the requests and the time given (for tests).
+CheckOutcome run_check(const CheckJob& job, const Perform& perform_fn, std::time_t now);
 
 }  // namespace probewise

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// OAuth 2.0 tokens for the collectd plugin: one token per (token URL,
-// client, scope), shared by every endpoint that uses it, kept in memory and
-// fetched through the same ConcurrentProber as the probes (never a blocking
-// call). Endpoints that need a token while it is being fetched wait for that
-// one fetch instead of starting their own.
+// OAuth 2.0 tokens for the check sequence (check/check_steps.h): one token
+// per (token URL, client, scope), kept in memory, fetched by whoever drives
+// the checks (a blocking request in check_probewise, the ConcurrentProber of
+// the probes in probewise.so). Checks that need a token while it is being
+// fetched wait for that one fetch instead of starting their own.
 #pragma once
 
 #include <cstddef>
@@ -40,9 +40,13 @@ class TokenBroker {
   };
 
   // Registers a token source; the same config gives the same slot. `base`
-  // is the first endpoint's request (TLS, proxy, timeouts).
+  // is the first check's request (TLS, proxy, timeouts).
   std::size_t add(const OAuth2Config& config, const RequestSpec& base);
   std::size_t size() const { return slots_.size(); }
+
+  // A token known from elsewhere (check_probewise's cache file): acquire()
+  // grants it while it is usable.
+  void hold(std::size_t slot, const OAuthToken& token);
 
   // A token for `waiter`. `refused` is a token the server refused ("" =
   // none): it is dropped and a fresh one fetched, unless a newer one is held.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "token_broker.h"
+#include "credentials/token_broker.h"
 
 #include <algorithm>
 #include <utility>
@@ -20,6 +20,10 @@ std::size_t TokenBroker::add(const OAuth2Config& config, const RequestSpec& base
   slot.base = base;
   slots_.push_back(std::move(slot));
   return slots_.size() - 1;
+}
+
+void TokenBroker::hold(std::size_t slot, const OAuthToken& token) {
+  slots_.at(slot).token = token;
 }
 
 TokenBroker::Acquired TokenBroker::acquire(std::size_t slot, std::size_t waiter, const std::string& refused,

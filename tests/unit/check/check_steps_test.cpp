@@ -1,39 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// collectd_plugin/check_steps and token_broker: one check as steps, the
-// order run_check() (common/check/check_run.cpp) follows, fed with made-up
-// answers; OAuth tokens shared between endpoints.
+// check/check_steps: the check sequence, driven by hand with made-up answers
+// (check_run_test.cpp drives it through check_probewise's blocking driver).
+#include "check/check_steps.h"
+
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <fstream>
-
-#include "check_steps.h"
-#include "token_broker.h"
+#include "support/made_up.h"
 
 namespace probewise {
 namespace {
 
-constexpr std::time_t kNow = 1795824000;  // 2026-11-28T00:00:00Z
+using testing::made_up_answer;
+using testing::made_up_token;
 
-ProbeResult answer(int status, std::string body = "", std::string headers = "") {
-  ProbeResult r;
-  r.status = status;
-  r.http_version = "HTTP/1.1";
-  r.status_line = "HTTP/1.1 " + std::to_string(status);
-  r.body = std::move(body);
-  r.body_bytes = r.body.size();
-  r.new_connections = 1;
-  if (!headers.empty()) r.headers = parse_header_block(headers);
-  return r;
+constexpr std::time_t kNow = testing::kMadeUpNow;
+
+ProbeResult answer(int status, std::string body = "", const std::string& headers = "") {
+  return made_up_answer(status, std::move(body), headers);
 }
 
-ProbeResult token_answer(const std::string& token) {
-  ProbeResult r =
-      answer(200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}",
-             "Content-Type: application/json\r\n");
-  r.url = "http://127.0.0.1/token";
-  return r;
+OAuthToken token(const std::string& value) {
+  return made_up_token(value);
 }
 
 Context context() {
@@ -55,15 +42,6 @@ bool has_header(const RequestSpec& s, const std::string& line) {
   return false;
 }
 
-OAuthToken token(const std::string& value) {
-  OAuthToken t;
-  t.access_token = value;
-  t.token_type = "Bearer";
-  t.obtained_at = kNow;
-  t.expires_at = kNow + 3600;
-  return t;
-}
-
 TEST(CheckSteps, PlainRequest) {
   Policy p;
   CheckSteps steps(spec(), p, false, context(), 1000);
@@ -77,13 +55,15 @@ TEST(CheckSteps, PlainRequest) {
   EXPECT_FALSE(out.sent.sent);
 }
 
-// Every request of a check shares the Timeout budget, as in run_check.
+// Every request of a check shares the timeout budget, token requests too.
 TEST(CheckSteps, RequestsShareTheBudget) {
   Policy p;
   CheckSteps steps(spec(), p, false, context(), 1000);
   EXPECT_EQ(steps.request(1000).timeout_ms, 5000);
   EXPECT_EQ(steps.request(3500).timeout_ms, 2500);
+  EXPECT_EQ(steps.budget_left_ms(3500), 2500);
   EXPECT_EQ(steps.request(9000).timeout_ms, 1) << "never 0: libcurl would take that as no limit";
+  EXPECT_EQ(steps.budget_left_ms(9000), 1);
 }
 
 TEST(CheckSteps, OAuthTokenGoesOnTheRequest) {
@@ -171,86 +151,6 @@ TEST(CheckSteps, NoTwinWithoutAnAnswer) {
   refused.curl_code = 7;
   steps.answer(refused);
   EXPECT_EQ(steps.next(), CheckSteps::Next::done);
-}
-
-class TokenBrokerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char name[] = "/tmp/probewise-secret-XXXXXX";
-    int fd = mkstemp(name);
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(write(fd, "s3cret\n", 7), 7);
-    close(fd);
-    secret_file_ = name;
-    config_ = OAuth2Config{"http://127.0.0.1/token", "mon", secret_file_, ""};
-  }
-  void TearDown() override { std::remove(secret_file_.c_str()); }
-  std::string secret_file_;
-  OAuth2Config config_;
-};
-
-// Endpoints with the same OAuth client share one token and one fetch.
-TEST_F(TokenBrokerTest, OneFetchForEveryWaiter) {
-  TokenBroker b;
-  std::size_t slot = b.add(config_, spec());
-  EXPECT_EQ(b.add(config_, spec()), slot);
-  auto first = b.acquire(slot, 1, "", kNow, 3000);
-  ASSERT_TRUE(first.fetch);
-  EXPECT_FALSE(first.grant);
-  EXPECT_EQ(first.fetch->timeout_ms, 3000);
-  EXPECT_EQ(first.fetch->url, "http://127.0.0.1/token");
-  EXPECT_EQ(first.fetch->method, "POST");
-  auto second = b.acquire(slot, 2, "", kNow, 3000);
-  EXPECT_FALSE(second.fetch) << "a fetch is under way already";
-  EXPECT_FALSE(second.grant);
-
-  auto d = b.complete(slot, token_answer("tok-1"), kNow);
-  EXPECT_EQ(d.waiters, (std::vector<std::size_t>{1, 2}));
-  ASSERT_TRUE(d.token);
-  EXPECT_EQ(d.token->access_token, "tok-1");
-
-  auto third = b.acquire(slot, 3, "", kNow + 10, 3000);
-  ASSERT_TRUE(third.grant);
-  EXPECT_TRUE(third.grant->from_cache);
-  EXPECT_EQ(third.grant->token.access_token, "tok-1");
-}
-
-TEST_F(TokenBrokerTest, RefusedTokenIsFetchedAgain) {
-  TokenBroker b;
-  std::size_t slot = b.add(config_, spec());
-  b.acquire(slot, 1, "", kNow, 3000);
-  b.complete(slot, token_answer("tok-1"), kNow);
-  auto again = b.acquire(slot, 1, "tok-1", kNow, 3000);
-  EXPECT_TRUE(again.fetch);
-  b.complete(slot, token_answer("tok-2"), kNow);
-  // Another endpoint refused tok-1 too, after tok-2 came: it gets tok-2, as fresh.
-  auto other = b.acquire(slot, 2, "tok-1", kNow, 3000);
-  ASSERT_TRUE(other.grant);
-  EXPECT_EQ(other.grant->token.access_token, "tok-2");
-  EXPECT_FALSE(other.grant->from_cache);
-}
-
-TEST_F(TokenBrokerTest, FailingTokenEndpoint) {
-  TokenBroker b;
-  std::size_t slot = b.add(config_, spec());
-  b.acquire(slot, 1, "", kNow, 3000);
-  ProbeResult failing = answer(503, "{\"error\":\"temporarily_unavailable\"}");
-  failing.url = "http://127.0.0.1/token";
-  auto d = b.complete(slot, failing, kNow);
-  EXPECT_FALSE(d.token);
-  EXPECT_EQ(d.failure.reason, "auth.service_unavailable");
-  EXPECT_TRUE(b.acquire(slot, 1, "", kNow, 3000).fetch) << "the next check tries again";
-}
-
-TEST_F(TokenBrokerTest, UnreadableSecret) {
-  TokenBroker b;
-  OAuth2Config c = config_;
-  c.client_secret_file = "/nonexistent/secret";
-  std::size_t slot = b.add(c, spec());
-  auto got = b.acquire(slot, 1, "", kNow, 3000);
-  ASSERT_TRUE(got.failed);
-  EXPECT_EQ(got.failed->reason, "auth.missing_credentials");
-  EXPECT_FALSE(got.fetch);
 }
 
 }  // namespace

@@ -1,22 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// One check as a sequence of steps for a caller that makes the requests
-// itself, on a ConcurrentProber: the order and the judgement of run_check()
-// (check_run.cpp) without blocking. Token, main request, a fresh token once
-// when a cached one is refused with 401, the unauthenticated twin for
-// CheckAuthEnforced, then classify(). The state store is the caller's.
+// One check as a step machine: the OAuth token, the request, a fresh token
+// once when a cached one is refused with 401, the unauthenticated twin for
+// --check-auth-enforced / CheckAuthEnforced, then the judgement. It makes no
+// request itself: a driver does what next() asks and feeds the answer back.
+// check_probewise drives it blocking (check_run.cpp), probewise.so on its
+// multi handle (collectd_plugin/scheduler.cpp), the unit tests by hand. The
+// state store is the driver's.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
-#include "check/check_run.h"
+#include "credentials/credentials.h"
 #include "credentials/oauth2.h"
 #include "http/request_spec.h"
 #include "judge/classify.h"
 #include "judge/policy.h"
 
 namespace probewise {
+
+struct CheckOutcome {
+  ProbeResult result;
+  Verdict verdict;
+  SentAuth sent;
+};
+
+// What the check sent, for the diagnosis: the request's credentials, or the
+// OAuth access token that was put on it.
+SentAuth sent_auth_of(const RequestSpec& spec, const std::optional<OAuthToken>& token);
 
 class CheckSteps {
  public:
@@ -27,16 +39,21 @@ class CheckSteps {
   };
 
   // `spec` carries the credentials from files already; `policy` must outlive
-  // this object. `start_ms` (any monotonic clock) starts the Timeout budget
-  // that every request of the check shares.
+  // this object. `start_ms` (any monotonic clock) starts the timeout budget
+  // that every request of the check shares, token requests included.
   CheckSteps(RequestSpec spec, const Policy& policy, bool uses_oauth, Context context, std::int64_t start_ms);
 
   Next next() const { return next_; }
+
+  // What is left of the budget at `now_ms`: at least 1, since libcurl takes
+  // 0 as no limit at all.
+  long budget_left_ms(std::int64_t now_ms) const;
 
   // Next::token: whether the token offered last was refused, so that only a
   // newly fetched one will do, and which token that was ("" = none yet).
   bool wants_fresh_token() const { return refreshing_; }
   const std::string& refused_token() const { return refused_token_; }
+  // `from_cache`: held from before this check, so a 401 may be its age.
   void give_token(const OAuthToken& token, bool from_cache);
   void token_failed(const OAuthFailure& failure);
 

@@ -1,12 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "check_steps.h"
+#include "check/check_steps.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "credentials/credentials.h"
-
 namespace probewise {
+namespace {
+
+// The one place where the OAuth access token goes on the request. `replacing`:
+// the request carries an earlier (refused) token, which this one replaces.
+void put_token(RequestSpec& spec, const OAuthToken& token, bool replacing) {
+  std::string header = "Authorization: Bearer " + token.access_token;
+  if (replacing && !spec.headers.empty())
+    spec.headers.back() = std::move(header);
+  else
+    spec.headers.push_back(std::move(header));
+}
+
+}  // namespace
+
+SentAuth sent_auth_of(const RequestSpec& spec, const std::optional<OAuthToken>& token) {
+  SentAuth sent = describe_sent_auth(spec);
+  if (token) {
+    sent.kind = "OAuth access token";
+    if (token->expires_at) sent.expires_at = token->expires_at;
+    sent.issued_at = token->obtained_at;
+  }
+  return sent;
+}
 
 CheckSteps::CheckSteps(RequestSpec spec, const Policy& policy, bool uses_oauth, Context context,
                        std::int64_t start_ms)
@@ -15,13 +36,14 @@ CheckSteps::CheckSteps(RequestSpec spec, const Policy& policy, bool uses_oauth, 
   next_ = uses_oauth ? Next::token : Next::request;
 }
 
+long CheckSteps::budget_left_ms(std::int64_t now_ms) const {
+  const std::int64_t left = spec_.timeout_ms - (now_ms - start_ms_);
+  return static_cast<long>(std::max<std::int64_t>(1, left));
+}
+
 void CheckSteps::give_token(const OAuthToken& token, bool from_cache) {
   if (next_ != Next::token) return;
-  const std::string header = "Authorization: Bearer " + token.access_token;
-  if (token_ && !spec_.headers.empty())
-    spec_.headers.back() = header;  // the refused token's header
-  else
-    spec_.headers.push_back(header);
+  put_token(spec_, token, token_.has_value());
   token_ = token;
   token_from_cache_ = from_cache;
   if (refreshing_) {
@@ -35,7 +57,7 @@ void CheckSteps::give_token(const OAuthToken& token, bool from_cache) {
 void CheckSteps::token_failed(const OAuthFailure& failure) {
   if (next_ != Next::token) return;
   if (refreshing_) {
-    // run_check keeps the 401 of the cached token when no fresh one comes.
+    // No fresh token: the 401 of the cached one stands.
     refreshing_ = false;
     refreshed_ = true;
     after_main();
@@ -47,8 +69,7 @@ void CheckSteps::token_failed(const OAuthFailure& failure) {
 
 RequestSpec CheckSteps::request(std::int64_t now_ms) const {
   RequestSpec r = asking_ == Asking::main ? spec_ : without_credentials(spec_);
-  const std::int64_t left = spec_.timeout_ms - (now_ms - start_ms_);
-  r.timeout_ms = static_cast<long>(std::max<std::int64_t>(1, left));
+  r.timeout_ms = budget_left_ms(now_ms);
   return r;
 }
 
