@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Every key of an <Endpoint> block, in one table: its name and how it sets
+// the endpoint's RequestSpec, Policy, credentials and state options. Names
+// follow collectd's curl plugin where it has the same option (URL, Header,
+// Post, VerifyPeer, ...).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config.h"
+#include "config_values.h"
+
+namespace probewise {
+
+// Everything a block's keys set, with what the checks after the keys need.
+struct EndpointBuilder {
+  EndpointConfig e;
+  bool timeout_set = false;
+  bool max_body_set = false;
+  bool method_set = false;
+  std::optional<OAuth2Config> oauth;  // collected key by key
+};
+
+struct EndpointKey {
+  std::string_view name;
+  Check (*set)(EndpointBuilder&, const oconfig_item_t&);  // nullopt when the value is fine
+  bool secret = false;                                    // never repeat the value in a message
+};
+
+// The key of that name (any case), or nullptr.
+const EndpointKey* find_endpoint_key(std::string_view name);
+// " (did you mean URL?)" for a key close to a known one, else "".
+std::string endpoint_key_suggestion(std::string_view key);
+
+}  // namespace probewise
