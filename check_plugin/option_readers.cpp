@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "option_readers.h"
 
-#include <regex.h>
-
 #include <cerrno>
 #include <cstdlib>
 #include <optional>
@@ -118,14 +116,6 @@ Expected<bool> read_tls_version(const std::string& given, RequestSpec& s) {
   return true;
 }
 
-Expected<HttpVersion> parse_http_version(const std::string& v, bool tls) {
-  if (v == "1.0") return HttpVersion::v1_0;
-  if (v == "1.1") return HttpVersion::v1_1;
-  if (v == "2" || v == "2.0") return tls ? HttpVersion::v2_tls : HttpVersion::v2;
-  if (v == "3") return HttpVersion::v3;
-  return bad("--http-version", "'" + v + "' (expected 1.0, 1.1, 2, 2.0 or 3)");
-}
-
 // -r/-R/--ereg with -l, --invert-regex and --state-regex; the expression
 // is compiled once here so that a bad one is an argument error.
 Expected<bool> read_regex(const ParsedOptions& o, Policy& pol) {
@@ -142,14 +132,8 @@ Expected<bool> read_regex(const ParsedOptions& o, Policy& pol) {
       return bad("--state-regex", "'" + o.get("state-regex") + "' (expected critical or warning)");
     rx.state = *st;
   }
-  regex_t re;
-  int flags = REG_EXTENDED | REG_NOSUB | (rx.icase ? REG_ICASE : 0) | (rx.linespan ? 0 : REG_NEWLINE);
-  if (int err = regcomp(&re, rx.pattern.c_str(), flags); err != 0) {
-    char msg[256];
-    regerror(err, &re, msg, sizeof msg);
-    return bad(std::string("--") + option, "'" + rx.pattern + "': " + msg);
-  }
-  regfree(&re);
+  if (std::string why = regex_error(rx); !why.empty())
+    return bad(std::string("--") + option, "'" + rx.pattern + "': " + why);
   pol.regex = rx;
   return true;
 }
@@ -299,7 +283,7 @@ Expected<bool> read_request(const ParsedOptions& o, CheckConfig& c) {
   }
   if (o.has("http-version")) {
     auto v = parse_http_version(o.get("http-version"), wants_tls(o));
-    if (!v) return Error{v.error()};
+    if (!v) return bad("--http-version", "'" + o.get("http-version") + "' (expected 1.0, 1.1, 2, 2.0 or 3)");
     s.http_version = *v;
   }
   return true;

@@ -9,6 +9,16 @@
 #include "output/redact.h"
 
 namespace probewise {
+namespace {
+
+// A number as the user would write it in the config (%g).
+std::string number_text(double d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", d);
+  return buf;
+}
+
+}  // namespace
 
 std::string given(const oconfig_item_t& item, bool secret) {
   if (item.values_num == 0) return "nothing";
@@ -19,11 +29,7 @@ std::string given(const oconfig_item_t& item, bool secret) {
       if (secret) return "a string";
       return "\"" + ellipsize(redact_text(v.value.string ? v.value.string : ""), 60) + "\"";
     }
-    case OCONFIG_TYPE_NUMBER: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%g", v.value.number);
-      return buf;
-    }
+    case OCONFIG_TYPE_NUMBER: return number_text(v.value.number);
     case OCONFIG_TYPE_BOOLEAN: return v.value.boolean ? "true" : "false";
     default: return "a value of unknown type";
   }
@@ -77,6 +83,11 @@ std::optional<bool> one_bool(const oconfig_item_t& item) {
   return bool_at(item, 0);
 }
 
+std::optional<std::string> one_text(const oconfig_item_t& item) {
+  if (auto d = one_number(item)) return number_text(*d);
+  return one_string(item);
+}
+
 std::string problem_text(const std::string& where, const oconfig_item_t& item, const Problem& p,
                          bool secret) {
   std::string text = where + ": " + key_of(item) + ": expected " + p.expected;
@@ -122,17 +133,9 @@ Check set_state(const oconfig_item_t& item, State& out) {
 }
 
 Check set_range(const oconfig_item_t& item, std::optional<Range>& out) {
-  std::string text;
-  if (auto d = one_number(item)) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", *d);
-    text = buf;
-  } else if (auto s = one_string(item)) {
-    text = *s;
-  } else {
-    return expect("a number of seconds or a Nagios range such as \"0.5\" or \"~:2\"");
-  }
-  auto r = parse_range(text);
+  auto text = one_text(item);
+  if (!text) return expect("a number of seconds or a Nagios range such as \"0.5\" or \"~:2\"");
+  auto r = parse_range(*text);
   if (!r) return expect("a number of seconds or a Nagios range (" + r.error() + ")");
   out = *r;
   return std::nullopt;

@@ -40,6 +40,8 @@ std::optional<double> one_number(const oconfig_item_t& item);
 // A boolean, or the strings collectd's own cf_util_get_boolean accepts.
 std::optional<bool> bool_at(const oconfig_item_t& item, int i);
 std::optional<bool> one_bool(const oconfig_item_t& item);
+// One number (as written, e.g. "1.1") or one string: for keys that take both.
+std::optional<std::string> one_text(const oconfig_item_t& item);
 
 Check set_string(const oconfig_item_t& item, std::string& out, bool allow_empty = false);
 Check set_path(const oconfig_item_t& item, std::string& out);  // absolute

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "endpoint_keys.h"
 
-#include <regex.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -97,25 +95,10 @@ const EndpointKey kEndpointKeys[] = {
      }},
     {"HTTPVersion",
      [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
-       std::string v;
-       if (auto d = one_number(i)) {
-         char buf[16];
-         std::snprintf(buf, sizeof buf, "%g", *d);
-         v = buf;
-       } else if (auto s = one_string(i)) {
-         v = *s;
-       }
-       HttpVersion& out = b.e.job.spec.http_version;
-       if (v == "1.0")
-         out = HttpVersion::v1_0;
-       else if (v == "1.1")
-         out = HttpVersion::v1_1;
-       else if (v == "2" || v == "2.0")
-         out = HttpVersion::v2_tls;  // HTTP/2 over TLS, HTTP/1.1 over plain HTTP
-       else if (v == "3")
-         out = HttpVersion::v3;
-       else
-         return expect("\"1.0\", \"1.1\", \"2\" or \"3\"");
+       auto text = one_text(i);
+       auto v = text ? parse_http_version(*text, true) : std::nullopt;  // HTTP/1.1 over plain HTTP
+       if (!v) return expect("\"1.0\", \"1.1\", \"2\" or \"3\"");
+       b.e.job.spec.http_version = *v;
        return std::nullopt;
      }},
     {"AddressFamily",
@@ -263,15 +246,10 @@ const EndpointKey kEndpointKeys[] = {
      [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
        auto s = one_string(i);
        if (!s || s->empty()) return expect("an extended regular expression in quotes");
-       regex_t re;
-       if (int err = regcomp(&re, s->c_str(), REG_EXTENDED | REG_NOSUB | REG_NEWLINE); err != 0) {
-         char msg[256];
-         regerror(err, &re, msg, sizeof msg);
-         return expect(std::string("an extended regular expression (") + msg + ")");
-       }
-       regfree(&re);
        RegexExpectation rx;
        rx.pattern = *s;
+       if (std::string why = regex_error(rx); !why.empty())
+         return expect("an extended regular expression (" + why + ")");
        b.e.job.policy.regex = rx;
        return std::nullopt;
      }},

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace probewise {
@@ -19,6 +21,9 @@ enum class RedirectMode {
 
 enum class TlsVersion { any, v1_0, v1_1, v1_2, v1_3 };
 enum class HttpVersion { any, v1_0, v1_1, v2, v2_tls, v3 };
+// "1.0", "1.1", "2" or "2.0", "3". HTTP/2 is asked for with TLS only when
+// `tls_only_for_2` (HTTP/1.1 stays over plain HTTP), else also in clear.
+std::optional<HttpVersion> parse_http_version(std::string_view text, bool tls_only_for_2);
 enum class IpFamily { any, v4, v6 };
 
 struct RequestSpec {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // How to judge an answer: expectations and thresholds, as set by the
-// check's options or the collectd config. Plain data.
+// check's options or the collectd config. Plain data, and the two helpers
+// that both front ends need to check a regular expression when it is given.
 #pragma once
 
 #include <optional>
@@ -21,6 +22,11 @@ struct RegexExpectation {
   bool invert = false;            // --invert-regex
   State state = State::critical;  // --state-regex
 };
+
+// POSIX regcomp() flags for the expectation (extended, no captures).
+int regex_flags(const RegexExpectation& rx);
+// regerror()'s words when the pattern does not compile, "" when it does.
+std::string regex_error(const RegexExpectation& rx);
 
 struct CertificateExpectation {
   int warn_days = 0;
