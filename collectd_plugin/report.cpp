@@ -100,8 +100,7 @@ std::string status_word(int status) {
 // The primary finding in words: "expired credentials: the access token
 // expired 2 days ago", "connection refused: Failed to connect ...".
 std::string diagnosis(const Verdict& v) {
-  const ReasonInfo* info = find_reason(v.reason);
-  const std::string label = info ? std::string(info->label) : v.reason;
+  const std::string label = reason_words(v.reason, v.basis);
   std::string message;
   for (const auto& f : v.findings)
     if (f.reason == v.reason && !f.message.empty()) {
@@ -172,6 +171,7 @@ std::optional<NotificationRecord> notification_for(const EndpointReport& report)
   n.message = clip_utf8(text, kMaxMessageBytes);
   n.number_meta.emplace_back("new_status", r.status);
   n.text_meta.emplace_back("reason", v.reason);
+  n.text_meta.emplace_back("basis", std::string(basis_name(v.basis)));
   n.text_meta.emplace_back("state", std::string(state_name(v.state)));
   if (!v.hints.empty()) n.text_meta.emplace_back("hint", v.hints.front());
   n.text_meta.emplace_back("url", report.endpoint.job.policy.display_url);

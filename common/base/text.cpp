@@ -41,6 +41,10 @@ bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
 
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
 std::string ellipsize(std::string_view s, std::size_t max_chars) {
   if (s.size() <= max_chars) return std::string(s);
   return std::string(s.substr(0, max_chars - 3)) + "...";

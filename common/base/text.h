@@ -15,6 +15,7 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
 // "abcdef" cut to max_chars with "..." as check_curl shows search strings.
 std::string ellipsize(std::string_view s, std::size_t max_chars);
 // strftime() of t in UTC, e.g. format_utc(t, "%Y-%m-%dT%H:%M:%SZ").

@@ -100,8 +100,17 @@ std::string fingerprint(const std::string& secret_material) {
   return sha256_hex("probewise-credentials-v1:" + secret_material, 16);
 }
 
+std::string sent_phrase(const SentAuth& sent) {
+  return sent_verb(sent) == "were" ? sent.kind : "a " + sent.kind;
+}
+
+std::string_view sent_verb(const SentAuth& sent) {
+  return ends_with(sent.kind, "credentials") ? "were" : "was";
+}
+
 SentAuth describe_sent_auth(const RequestSpec& spec) {
   SentAuth a;
+  a.proxy_sent = !spec.proxy_auth.empty();
   std::string material;
   if (!spec.basic_auth.empty()) {
     a.sent = true;
@@ -114,6 +123,7 @@ SentAuth describe_sent_auth(const RequestSpec& spec) {
     std::string_view name = trim(std::string_view(header).substr(0, colon));
     std::string_view value = std::string_view(header).substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    if (iequals(name, "proxy-authorization")) a.proxy_sent = true;
     if (iequals(name, "authorization")) {
       a.sent = true;
       material += "authorization:" + std::string(value) + "\n";

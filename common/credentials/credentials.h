@@ -44,7 +44,14 @@ struct SentAuth {
   std::optional<std::time_t> expires_at;  // the token's expiry (JWT exp or OAuth expires_in)
   std::optional<std::time_t> issued_at;
   std::string fingerprint;  // short hash of the secret material, for change detection
+  bool proxy_sent =
+      false;  // proxy credentials (-b, a Proxy-Authorization header): for the proxy, not the target
 };
+
+// The kind as a noun phrase that reads in a sentence: "a bearer token",
+// "Basic credentials"; and the verb that agrees with it ("was" / "were").
+std::string sent_phrase(const SentAuth& sent);
+std::string_view sent_verb(const SentAuth& sent);
 
 // Looks at the request's Authorization / API-key headers and Basic credentials.
 SentAuth describe_sent_auth(const RequestSpec& spec);

@@ -161,10 +161,6 @@ std::string quoted_excerpt(std::string_view s) {
   return "\"" + out + "\"";
 }
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 const json* member(const json& obj, const char* key) {
   if (!obj.is_object()) return nullptr;
   auto it = obj.find(key);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace probewise {
@@ -15,13 +16,49 @@ enum class Strength {
   explicit_ = 3,  // an explicit code (RFC 6750 error="invalid_token", a vendor's block page, error 1020)
 };
 
+// What a diagnosis rests on (SPEC 1.3 `basis`). With presence or status the
+// cause is a guess, and the words say so.
+enum class Basis {
+  explicit_,  // the server named the cause: a challenge error code, a body error code, a vendor block code
+  wording,    // words of the body
+  local,      // what the check knows itself: it sent nothing, the token's exp passed, the header is malformed
+  presence,   // only markers of who is in the path
+  status,     // the status code alone
+};
+
+constexpr std::string_view basis_name(Basis b) {
+  switch (b) {
+    case Basis::explicit_: return "explicit";
+    case Basis::wording: return "wording";
+    case Basis::local: return "local";
+    case Basis::presence: return "presence";
+    case Basis::status: return "status";
+  }
+  return "status";
+}
+
+constexpr bool is_guess(Basis b) {
+  return b == Basis::presence || b == Basis::status;
+}
+
 struct Signal {
   std::string reason;  // a SPEC 1.3 code, e.g. "auth.expired_credentials", "forbidden.waf"
   Strength strength = Strength::wording;
   std::string detail;    // words for the status line, e.g. "the access token expired"
   std::string evidence;  // where it was seen, e.g. "WWW-Authenticate: Bearer error=\"invalid_token\""
   std::string vendor;    // for WAF/CDN signals: "Cloudflare", "AWS WAF", ...; else ""
+  bool local = false;    // what the check knows itself, not what the answer says
 };
+
+constexpr Basis basis_of(const Signal& s) {
+  if (s.local) return Basis::local;
+  switch (s.strength) {
+    case Strength::explicit_: return Basis::explicit_;
+    case Strength::wording: return Basis::wording;
+    case Strength::presence: return Basis::presence;
+  }
+  return Basis::presence;
+}
 
 using Signals = std::vector<Signal>;
 

@@ -3,6 +3,7 @@
 
 #include <regex.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -64,6 +65,10 @@ std::string gmt_stamp(std::time_t t) {
   return format_utc(t, "%a %b %e %H:%M:%S %Y +0000");
 }
 
+void add_unique(std::vector<std::string>& list, std::string item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(std::move(item));
+}
+
 std::string format(const char* fmt, double a, double b = 0, double c = 0) {
   char buf[128];
   std::snprintf(buf, sizeof buf, fmt, a, b, c);
@@ -103,8 +108,8 @@ class Judge {
   }
 
  private:
-  void add(std::string_view reason, State state, std::string message) {
-    v_.findings.push_back({std::string(reason), state, std::move(message)});
+  void add(std::string_view reason, State state, std::string message, Basis basis = Basis::local) {
+    v_.findings.push_back({std::string(reason), state, std::move(message), basis});
   }
 
   void oauth_failed() {
@@ -112,7 +117,9 @@ class Judge {
     State state = f.reason == "auth.service_unavailable" ? State::critical : State::warning;
     v_.shape = Shape::auth_failure;
     const ReasonInfo* info = find_reason(f.reason);
-    add(f.reason, state, (info ? std::string(info->label) + ": " : "") + f.detail);
+    // The token endpoint's own error code names the cause; a failing endpoint is what the check saw.
+    add(f.reason, state, (info ? std::string(info->label) + ": " : "") + f.detail,
+        f.reason == "auth.service_unavailable" ? Basis::local : Basis::explicit_);
     v_.headline = v_.findings.back().message;
     for (const auto& e : f.evidence) v_.evidence.push_back(e);
   }
@@ -120,15 +127,15 @@ class Judge {
   // The diagnosis of a denial, as a finding with the state the status gave.
   void status_finding(State state, std::string_view fallback_reason, std::string fallback_message = "") {
     if (diagnosis_) {
-      const ReasonInfo* info = find_reason(diagnosis_->reason);
-      std::string words = info ? std::string(info->label) : diagnosis_->reason;
-      if (!diagnosis_->detail.empty()) words += ": " + diagnosis_->detail;
+      const Diagnosis& d = *diagnosis_;
+      std::string words = reason_words(d.reason, d.basis);
+      if (!d.detail.empty()) words += ": " + d.detail;
       // Nothing in the answer to explain it: the status line stays check_curl's.
-      if (!diagnosis_->from_evidence && diagnosis_->detail.empty()) words = fallback_message;
-      if (diagnosis_->reason == "auth.service_unavailable") state = worst(state, State::critical);
-      add(diagnosis_->reason, state, words);
+      if (is_guess(d.basis) && d.detail.empty()) words = fallback_message;
+      if (d.reason == "auth.service_unavailable") state = worst(state, State::critical);
+      add(d.reason, state, words, d.basis);
     } else {
-      add(fallback_reason, state, std::move(fallback_message));
+      add(fallback_reason, state, std::move(fallback_message), Basis::status);
     }
   }
 
@@ -214,7 +221,7 @@ class Judge {
     }
     const StatusClass* c = status_class(code);
     if (!c) {
-      add("http.unexpected_status", State::critical, "Invalid Status " + std::to_string(code));
+      add("http.unexpected_status", State::critical, "Invalid Status " + std::to_string(code), Basis::status);
       return true;
     }
     State state = c->redirect ? p_.redirect_state : c->state;
@@ -270,10 +277,12 @@ class Judge {
     if (names.empty() && !h.output.empty()) names = h.output.substr(0, 120);
     switch (h.status) {
       case HealthStatus::warn:
-        add("health.degraded", State::warning, "health degraded" + (names.empty() ? "" : ": " + names));
+        add("health.degraded", State::warning, "health degraded" + (names.empty() ? "" : ": " + names),
+            Basis::explicit_);
         break;
       case HealthStatus::fail:
-        add("health.failing", State::critical, "health failing" + (names.empty() ? "" : ": " + names));
+        add("health.failing", State::critical, "health failing" + (names.empty() ? "" : ": " + names),
+            Basis::explicit_);
         break;
       // The document does not say (Spring UNKNOWN, a custom code): the HTTP
       // verdict stands and the long output shows the document.
@@ -389,9 +398,15 @@ class Judge {
       if (!seen) v_.reasons.push_back(f.reason);
       State before = v_.state;
       v_.state = worst(v_.state, f.state);
-      if (v_.state != before || (v_.reason == "ok" && f.state == v_.state)) v_.reason = f.reason;
+      if (v_.state != before || (v_.reason == "ok" && f.state == v_.state)) {
+        v_.reason = f.reason;
+        v_.basis = f.basis;
+      }
     }
-    if (v_.state == State::ok) v_.reason = "ok";
+    if (v_.state == State::ok) {
+      v_.reason = "ok";
+      v_.basis = v_.health ? Basis::explicit_ : Basis::status;
+    }
     if (v_.reasons.empty()) v_.reasons.push_back(v_.reason);
     // Primary reason first.
     for (std::size_t i = 0; i < v_.reasons.size(); ++i)
@@ -399,11 +414,11 @@ class Judge {
     v_.token_expires_at = c_.sent.expires_at;
     detect();
     if (diagnosis_) {
-      for (const auto& h : diagnosis_->hints) v_.hints.push_back(h);
-      for (const auto& e : diagnosis_->evidence) v_.evidence.push_back(e);
+      for (const auto& h : diagnosis_->hints) add_unique(v_.hints, h);
+      for (const auto& e : diagnosis_->evidence) add_unique(v_.evidence, e);
     }
     if (const ReasonInfo* info = find_reason(v_.reason))
-      for (auto h : info->hints) v_.hints.emplace_back(h);
+      for (auto h : info->hints) add_unique(v_.hints, std::string(h));
     gather_evidence();
   }
 

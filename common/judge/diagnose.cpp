@@ -8,6 +8,7 @@
 #include "evidence/error_body.h"
 #include "evidence/rate_limit.h"
 #include "evidence/vendor_fingerprints.h"
+#include "judge/reason.h"
 #include "memory/change.h"
 
 namespace probewise {
@@ -19,7 +20,6 @@ namespace {
 struct StatusRule {
   int low, high;
   std::vector<std::string_view> reasons;
-  std::string_view fallback;                    // when no signal decides; "" = not a denial
   std::vector<std::string_view> explicit_only;  // reasons that need an explicit signal here
 };
 
@@ -36,24 +36,23 @@ const std::vector<std::string_view> kAllDenials{"throttled",
 
 const std::vector<StatusRule>& status_rules() {
   static const std::vector<StatusRule> rules{
-      {407, 407, {"auth.proxy_required"}, "auth.proxy_required", {}},
-      {429, 429, {"throttled"}, "throttled", {}},
+      {407, 407, {"auth.proxy_required"}, {}},
+      {429, 429, {"throttled"}, {}},
       {401,
        401,
        {"throttled", "auth.expired_credentials", "auth.malformed_credentials", "auth.service_unavailable",
         "auth.invalid_credentials", "auth.missing_credentials"},
-       "auth.invalid_credentials",
        {}},
-      {403, 403, kAllDenials, "forbidden.unspecified", {}},
+      {403, 403, kAllDenials, {}},
       // 400 (AWS and OAuth errors), 405/406 (WAF rules), 451 (geo): only
       // when the answer says so.
-      {400, 499, kAllDenials, "", {}},
+      {400, 499, kAllDenials, {}},
       // A block page or an exhausted quota behind a 5xx must be explicit:
       // a 503 with Retry-After is maintenance more often than a quota.
-      {500, 599, kAllDenials, "", {"throttled", "forbidden.geo", "forbidden.ip", "forbidden.waf"}},
+      {500, 599, kAllDenials, {"throttled", "forbidden.geo", "forbidden.ip", "forbidden.waf"}},
       // APIs that answer 200 with an error object (Slack's ok:false, GraphQL
       // errors with extensions.code): the body reader reads nothing else on a 2xx.
-      {200, 299, kAllDenials, "", {}},
+      {200, 299, kAllDenials, {}},
   };
   return rules;
 }
@@ -62,6 +61,70 @@ const StatusRule* rule_for(int status) {
   for (const auto& r : status_rules())
     if (status >= r.low && status <= r.high) return &r;
   return nullptr;
+}
+
+// When no signal decides: what the status and what was sent make likely
+// (RFC 9110 15.5.2, 15.5.4: a 401 asks for credentials; a 403 to a request
+// that carried some says they do not grant access). `likely` lists the
+// causes in order of likelihood, for the hints; the reason is the first,
+// or `reason` when the cause is unknown. "{sent}" / "{was}" name what was sent.
+struct Guess {
+  int status;
+  bool sent;
+  std::string_view reason;
+  std::vector<std::string_view> likely;
+  std::string_view detail;  // "" keeps check_curl's status line
+};
+
+const std::vector<Guess>& guesses() {
+  static const std::vector<Guess> table{
+      {407, true, "auth.proxy_required", {"auth.proxy_required"}, ""},
+      {407, false, "auth.proxy_required", {"auth.proxy_required"}, ""},
+      {429, true, "throttled", {"throttled"}, ""},
+      {429, false, "throttled", {"throttled"}, ""},
+      {401,
+       true,
+       "auth.invalid_credentials",
+       {"auth.invalid_credentials", "auth.expired_credentials"},
+       "the {kind} {was} sent and rejected without a reason given"},
+      {401, false, "auth.missing_credentials", {"auth.missing_credentials"}, ""},
+      {403,
+       true,
+       "forbidden.permission",
+       {"forbidden.permission", "forbidden.ip", "forbidden.waf"},
+       "{sent} {was} sent and the server refused without naming a reason"},
+      {403,
+       false,
+       "forbidden.unspecified",
+       {"forbidden.ip", "forbidden.waf", "auth.missing_credentials"},
+       ""},
+  };
+  return table;
+}
+
+const Guess* guess_for(int status, bool sent) {
+  for (const auto& g : guesses())
+    if (g.status == status && g.sent == sent) return &g;
+  return nullptr;
+}
+
+std::string fill_sent(std::string_view tmpl, const SentAuth& sent) {
+  std::string out;
+  for (std::size_t i = 0; i < tmpl.size();) {
+    if (tmpl.substr(i, 6) == "{sent}") {
+      out += sent_phrase(sent);
+      i += 6;
+    } else if (tmpl.substr(i, 6) == "{kind}") {
+      out += sent.kind;
+      i += 6;
+    } else if (tmpl.substr(i, 5) == "{was}") {
+      out += sent_verb(sent);
+      i += 5;
+    } else {
+      out += tmpl[i++];
+    }
+  }
+  return out;
 }
 
 std::string ago(long long seconds) {
@@ -74,16 +137,21 @@ Signals own_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now)
   // only context: the answer itself must show that credentials are wanted.
   if (!sent.sent && (r.status == 401 || r.status == 403)) {
     out.push_back({"auth.missing_credentials", r.status == 401 ? Strength::explicit_ : Strength::presence,
-                   "the request carried no credentials", "sent: no credentials", ""});
+                   "the request carried no credentials",
+                   sent.proxy_sent
+                       ? "sent: no credentials for the target (proxy credentials went to the proxy)"
+                       : "sent: no credentials",
+                   "", true});
   }
   if (sent.expires_at && *sent.expires_at <= now) {
     out.push_back({"auth.expired_credentials", Strength::explicit_,
                    "the " + sent.kind + " expired " + ago(now - *sent.expires_at),
-                   "sent: a " + sent.kind + " whose exp is " + format_utc_minute(*sent.expires_at), ""});
+                   "sent: " + sent_phrase(sent) + " whose exp is " + format_utc_minute(*sent.expires_at), "",
+                   true});
   }
   if (sent.sent && !sent.form_problem.empty()) {
     out.push_back({"auth.malformed_credentials", Strength::explicit_, sent.form_problem,
-                   "sent: " + sent.form_problem, ""});
+                   "sent: " + sent.form_problem, "", true});
   }
   return out;
 }
@@ -115,54 +183,59 @@ Signals gather_signals(const ProbeResult& r, const SentAuth& sent, std::time_t n
   return all;
 }
 
-std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& sent, std::time_t now) {
-  const StatusRule* rule = rule_for(r.status);
-  if (!rule) return std::nullopt;
-  Signals signals = gather_signals(r, sent, now);
+namespace {
 
-  // The check sent credentials, but the server speaks as if it saw none: the
-  // form or the path of the header is the more likely fault. A bare
-  // challenge is no such evidence (servers send one for any failure), so the
-  // claim is weakened by one step.
-  // Credentials that were never sent cannot be expired, invalid or malformed.
-  if (!sent.sent) {
-    for (auto& s : signals)
-      if (s.reason == "auth.expired_credentials" || s.reason == "auth.invalid_credentials" ||
-          s.reason == "auth.malformed_credentials")
-        s.strength = Strength::presence;
-  }
-  if (sent.sent) {
-    for (auto& s : signals) {
-      if (s.reason != "auth.missing_credentials") continue;
+// Reads the signals in the light of what was sent. Credentials that were
+// never sent cannot be expired, invalid or malformed. When the check sent
+// credentials but the server speaks as if it saw none, the form or the path
+// of the header is the more likely fault; a bare challenge is no such
+// evidence (servers send one for any failure), so the claim is weakened by
+// one step.
+void weigh_by_sent(Signals& signals, const SentAuth& sent) {
+  for (auto& s : signals) {
+    if (!sent.sent && (s.reason == "auth.expired_credentials" || s.reason == "auth.invalid_credentials" ||
+                       s.reason == "auth.malformed_credentials"))
+      s.strength = Strength::presence;
+    if (sent.sent && s.reason == "auth.missing_credentials") {
       s.reason = "auth.malformed_credentials";
       s.strength = s.strength == Strength::explicit_ ? Strength::wording : Strength::presence;
-      s.detail = "the server saw no credentials although the check sent a " + sent.kind;
+      s.detail = "the server saw no credentials although " + sent_phrase(sent) + " " +
+                 std::string(sent_verb(sent)) + " sent";
     }
   }
+}
+
+const Signal* strongest(const Signals& signals, const StatusRule& rule) {
   const Signal* best = nullptr;
   int best_rank = -1;
   for (const auto& s : signals) {
-    int k = rank(s, *rule);
+    int k = rank(s, rule);
     if (k > best_rank) best = &s, best_rank = k;
   }
-  if (!best && rule->fallback.empty()) return std::nullopt;
+  return best;
+}
 
-  Diagnosis d;
-  d.reason = best ? best->reason : std::string(rule->fallback);
-  d.from_evidence = best != nullptr;
-  d.detail = best ? best->detail : "";
-  d.vendor = best ? best->vendor : "";
-  if (!best && d.reason == "auth.invalid_credentials")
-    d.detail = "the " + sent.kind + " was sent and rejected without a reason given";
-  if (best) add_unique(d.evidence, best->evidence);
-  for (const auto& s : signals) add_unique(d.evidence, s.evidence);
-  const bool told = std::any_of(d.evidence.begin(), d.evidence.end(),
-                                [](const std::string& e) { return e.rfind("sent: ", 0) == 0; });
-  if (sent.sent && !told) add_unique(d.evidence, "sent: a " + sent.kind + (sent.jwt ? " (a JWT)" : ""));
+// A guess rests on the status, or on markers of who is in the path when
+// the answer has some.
+Basis guess_basis(const Signals& signals) {
+  bool present = std::any_of(signals.begin(), signals.end(), [](const Signal& s) {
+    return s.strength == Strength::presence && !s.vendor.empty();
+  });
+  return present ? Basis::presence : Basis::status;
+}
 
-  RateLimit limit = parse_rate_limit(r.headers, now);
+// The first hint of each likely cause, most likely first.
+std::vector<std::string> likely_hints(const Guess& g) {
+  std::vector<std::string> out;
+  for (auto reason : g.likely)
+    if (const ReasonInfo* info = find_reason(reason); info && !info->hints.empty())
+      add_unique(out, std::string(info->hints.front()));
+  return out;
+}
+
+void add_specific_hints(Diagnosis& d, const ProbeResult& r, const SentAuth& sent, std::time_t now) {
   if (d.reason == "throttled") {
-    d.retry_in = limit.retry_in();
+    d.retry_in = parse_rate_limit(r.headers, now).retry_in();
     if (d.retry_in) d.hints.push_back("Retry after " + format_duration(*d.retry_in) + ".");
   }
   if (d.reason == "forbidden.ip" && !r.local_ip.empty())
@@ -174,7 +247,39 @@ std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& sent, st
   if (d.reason == "auth.malformed_credentials" && sent.sent)
     d.hints.push_back(
         "Check the header name and scheme, and any proxy that strips or rewrites Authorization.");
-  if ((d.reason == "forbidden.waf" || d.reason == "forbidden.unspecified") && !r.user_agent.empty())
+}
+
+}  // namespace
+
+std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& sent, std::time_t now) {
+  const StatusRule* rule = rule_for(r.status);
+  if (!rule) return std::nullopt;
+  Signals signals = gather_signals(r, sent, now);
+  weigh_by_sent(signals, sent);
+  const Signal* best = strongest(signals, *rule);
+  const Guess* guess = best ? nullptr : guess_for(r.status, sent.sent);
+  if (!best && !guess) return std::nullopt;
+
+  Diagnosis d;
+  if (best) {
+    d.reason = best->reason;
+    d.detail = best->detail;
+    d.vendor = best->vendor;
+    d.basis = basis_of(*best);
+    add_unique(d.evidence, best->evidence);
+  } else {
+    d.reason = std::string(guess->reason);
+    d.detail = fill_sent(guess->detail, sent);
+    d.basis = guess_basis(signals);
+    d.hints = likely_hints(*guess);
+  }
+  for (const auto& s : signals) add_unique(d.evidence, s.evidence);
+  const bool told = std::any_of(d.evidence.begin(), d.evidence.end(),
+                                [](const std::string& e) { return e.rfind("sent: ", 0) == 0; });
+  if (sent.sent && !told) add_unique(d.evidence, "sent: " + sent_phrase(sent) + (sent.jwt ? " (a JWT)" : ""));
+  add_specific_hints(d, r, sent, now);
+  if ((d.reason == "forbidden.waf" || d.reason == "forbidden.unspecified" || is_guess(d.basis)) &&
+      !r.user_agent.empty())
     add_unique(d.evidence, "User-Agent sent: " + r.user_agent);
   return d;
 }

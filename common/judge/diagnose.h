@@ -22,7 +22,7 @@ struct Diagnosis {
   std::vector<std::string> hints;     // specific to this answer, most likely first
   std::vector<std::string> evidence;  // chosen signal first
   std::optional<long long> retry_in;  // throttled: seconds until a retry makes sense
-  bool from_evidence = true;          // false: the status alone decided (no signal in the answer)
+  Basis basis = Basis::status;        // what it rests on (SPEC 1.3); presence/status: a likely cause
 };
 
 // Every signal of the answer: challenges, rate limits, vendors, error bodies,

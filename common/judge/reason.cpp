@@ -108,4 +108,23 @@ const ReasonInfo* find_reason(std::string_view code) {
   return nullptr;
 }
 
+std::string reason_words(std::string_view code, Basis basis) {
+  const ReasonInfo* info = find_reason(code);
+  std::string label(info ? info->label : code);
+  if (!is_guess(basis)) return label;
+  // forbidden.unspecified is the absence of a cause, not a candidate for one.
+  return code == "forbidden.unspecified" ? label + ", cause unknown" : "likely " + label;
+}
+
+std::string_view basis_words(Basis basis) {
+  switch (basis) {
+    case Basis::explicit_: return "the server named the cause";
+    case Basis::wording: return "the words of the answer";
+    case Basis::local: return "what the check knows itself";
+    case Basis::presence: return "only markers of who is in the path: a likely cause, not a finding";
+    case Basis::status: return "the status code alone: a likely cause, not a finding";
+  }
+  return "";
+}
+
 }  // namespace probewise

@@ -4,8 +4,11 @@
 // says what they mean to an operator.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include "evidence/signals.h"
 
 namespace probewise {
 
@@ -19,5 +22,12 @@ struct ReasonInfo {
 const std::vector<ReasonInfo>& reason_table();
 // nullptr for a code that is not in the vocabulary.
 const ReasonInfo* find_reason(std::string_view code);
+
+// The reason in words. A guess (basis presence or status) reads as one:
+// "likely permission denied", "forbidden, cause unknown".
+std::string reason_words(std::string_view code, Basis basis);
+
+// What a basis means, for the long output: "the server named the cause".
+std::string_view basis_words(Basis basis);
 
 }  // namespace probewise

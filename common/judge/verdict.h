@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "evidence/health.h"
+#include "evidence/signals.h"
 #include "judge/state.h"
 #include "memory/change.h"
 
@@ -26,12 +27,14 @@ enum class Shape {
 struct Finding {
   std::string reason;  // a code of SPEC 1.3
   State state = State::ok;
-  std::string message;  // words for the status line; may be empty
+  std::string message;         // words for the status line; may be empty
+  Basis basis = Basis::local;  // what it rests on (SPEC 1.3)
 };
 
 struct Verdict {
   State state = State::ok;
   std::string reason = "ok";         // primary: the finding that set the state
+  Basis basis = Basis::status;       // what the primary reason rests on (SPEC 1.3)
   std::vector<std::string> reasons;  // every non-ok reason, primary first
   std::vector<Finding> findings;     // in status-line order
   Shape shape = Shape::http;

@@ -81,6 +81,7 @@ std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, s
       {"exit_code", static_cast<int>(v.state)},
       {"reason", v.reason},
       {"reasons", v.reasons},
+      {"basis", std::string(basis_name(v.basis))},
       {"summary", status_line(r, v)},
       {"hints", v.hints},
       {"evidence", v.evidence},

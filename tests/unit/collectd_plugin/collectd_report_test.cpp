@@ -184,6 +184,7 @@ TEST(CollectdReport, ChangeToExpiredCredentials) {
       n->message,
       "api: 200 -> 401 (auth.expired_credentials): expired credentials: the access token expired 2d ago");
   EXPECT_EQ(meta(*n, "reason"), "auth.expired_credentials");
+  EXPECT_EQ(meta(*n, "basis"), "local") << "the check knows the token it sent expired";
   EXPECT_EQ(meta(*n, "old_status"), "200");
   EXPECT_EQ(meta(*n, "new_status"), "401");
   EXPECT_EQ(meta(*n, "old_reason"), "ok");

@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "credentials/credentials.h"
+#include "judge/reason.h"
 #include "options.h"
 #include "output/render.h"
 #include "support/recorded.h"
@@ -61,7 +63,19 @@ INSTANTIATE_TEST_SUITE_P(Responses, Recorded,
 // The denials recorded for the signal readers (tests/data/denials), judged
 // end to end. The check sent a bearer token unless the case is about
 // missing credentials; `sent: none` or `sent: bearer` in a file overrides.
+// `expect_basis` is what the diagnosis rests on (SPEC 1.3); `expect_unsent`
+// the verdict when the same answer comes to a request without credentials.
 class RecordedDenial : public ::testing::TestWithParam<std::string> {};
+
+Verdict judge_denial(const testing::RecordedCase& c, const std::string& sent) {
+  RequestSpec spec;
+  if (sent == "bearer") spec.headers = {"Authorization: Bearer opaque-monitor-token"};
+  if (sent == "basic") spec.basic_auth = "monitor:secret";
+  Context ctx;
+  ctx.now = kNow;
+  ctx.sent = describe_sent_auth(spec);
+  return classify(c.result, Policy{}, ctx);
+}
 
 TEST_P(RecordedDenial, DiagnosisNamesTheRecordedReason) {
   auto c = load_recorded(GetParam());
@@ -71,15 +85,23 @@ TEST_P(RecordedDenial, DiagnosisNamesTheRecordedReason) {
       c.keys.count("expect_verdict") ? c.keys["expect_verdict"] : c.keys["expect_reason"];
   std::string sent =
       c.keys.count("sent") ? c.keys["sent"] : (expected == "auth.missing_credentials" ? "none" : "bearer");
-  RequestSpec spec;
-  if (sent == "bearer") spec.headers = {"Authorization: Bearer opaque-monitor-token"};
-  Context ctx;
-  ctx.now = kNow;
-  ctx.sent = describe_sent_auth(spec);
-  Verdict v = classify(c.result, Policy{}, ctx);
+  Verdict v = judge_denial(c, sent);
   EXPECT_EQ(v.reason, expected) << c.keys["origin"] << "\n" << status_line(c.result, v);
   if (v.state != State::ok) {
     EXPECT_FALSE(v.hints.empty());
+  }
+  if (c.keys.count("expect_basis")) {
+    EXPECT_EQ(basis_name(v.basis), c.keys["expect_basis"]) << status_line(c.result, v);
+  }
+  if (c.keys.count("expect_unsent")) {
+    Verdict unsent = judge_denial(c, "none");
+    EXPECT_EQ(unsent.reason, c.keys["expect_unsent"]) << status_line(c.result, unsent);
+  }
+  // Every evidence line once.
+  std::vector<std::string> seen;
+  for (const auto& e : v.evidence) {
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), e), 0) << e;
+    seen.push_back(e);
   }
 }
 
@@ -145,6 +167,80 @@ TEST(Classify, WorstFindingIsPrimaryAndAllAreListed) {
   EXPECT_EQ(v.state, State::critical);
   EXPECT_EQ(v.reason, "content.mismatch");
   EXPECT_EQ(v.reasons, (std::vector<std::string>{"content.mismatch", "http.client_error", "slow"}));
+}
+
+// SPEC 1.3 basis and issue 11: what a denial rests on, and a guess that reads as one.
+ProbeResult denial(int status, const std::string& phrase, const std::string& body = "") {
+  ProbeResult r;
+  r.status = status;
+  r.http_version = "HTTP/1.1";
+  r.reason_phrase = phrase;
+  r.status_line = "HTTP/1.1 " + std::to_string(status) + " " + phrase;
+  r.body = body;
+  r.body_bytes = body.size();
+  return r;
+}
+
+Verdict judged(const ProbeResult& r, const RequestSpec& spec) {
+  Context ctx;
+  ctx.now = kNow;
+  ctx.sent = describe_sent_auth(spec);
+  return classify(r, Policy{}, ctx);
+}
+
+TEST(Basis, ForbiddenWithCredentialsIsLikelyPermission) {
+  RequestSpec basic;
+  basic.basic_auth = "monitor:secret";
+  ProbeResult r = denial(403, "Forbidden");
+  Verdict v = judged(r, basic);
+  EXPECT_EQ(v.reason, "forbidden.permission");
+  EXPECT_EQ(v.basis, Basis::status);
+  EXPECT_EQ(v.state, State::warning);
+  std::string line = status_line(r, v);
+  EXPECT_NE(line.find("likely permission denied: Basic credentials were sent"), std::string::npos) << line;
+  // The likely causes in order: permission first, then the others a 403 can have.
+  ASSERT_GE(v.hints.size(), 3u);
+  EXPECT_NE(v.hints[0].find("not allowed"), std::string::npos) << v.hints[0];
+  EXPECT_NE(v.hints[1].find("allowlist"), std::string::npos) << v.hints[1];
+  EXPECT_NE(std::find(v.evidence.begin(), v.evidence.end(), "sent: Basic credentials"), v.evidence.end());
+}
+
+TEST(Basis, ForbiddenWithoutCredentialsIsCauseUnknown) {
+  ProbeResult r = denial(403, "Forbidden");
+  Verdict v = judged(r, RequestSpec{});
+  EXPECT_EQ(v.reason, "forbidden.unspecified");
+  EXPECT_EQ(v.basis, Basis::status);
+  EXPECT_EQ(status_line(r, v).find(" - likely"), std::string::npos) << status_line(r, v);
+  EXPECT_EQ(reason_words(v.reason, v.basis), "forbidden, cause unknown");
+}
+
+TEST(Basis, UnauthorizedByWhatWasSent) {
+  ProbeResult r = denial(401, "Unauthorized");
+  Verdict none = judged(r, RequestSpec{});
+  EXPECT_EQ(none.reason, "auth.missing_credentials");
+  EXPECT_EQ(none.basis, Basis::local);
+
+  RequestSpec bearer;
+  bearer.headers = {"Authorization: Bearer opaque"};
+  Verdict bare = judged(r, bearer);
+  EXPECT_EQ(bare.reason, "auth.invalid_credentials");
+  EXPECT_EQ(bare.basis, Basis::status);
+  EXPECT_NE(status_line(r, bare).find("likely invalid credentials: the bearer token was sent and rejected"),
+            std::string::npos)
+      << status_line(r, bare);
+
+  r.headers =
+      parse_header_block("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n");
+  Verdict told = judged(r, bearer);
+  EXPECT_EQ(told.reason, "auth.invalid_credentials");
+  EXPECT_EQ(told.basis, Basis::explicit_);
+  EXPECT_EQ(status_line(r, told).find("likely"), std::string::npos);
+}
+
+TEST(Basis, HintsAreListedOnce) {
+  ProbeResult r = denial(429, "Too Many Requests");
+  Verdict v = judged(r, RequestSpec{});
+  for (const auto& h : v.hints) EXPECT_EQ(std::count(v.hints.begin(), v.hints.end(), h), 1) << h;
 }
 
 TEST(Classify, TimeoutStateIsConfigurable) {

@@ -74,6 +74,32 @@ TEST(RenderJson, EveryMemberOfSpec15) {
   EXPECT_DOUBLE_EQ(j["timings_ms"]["total"].get<double>(), 4.123);
   EXPECT_TRUE(j["tls"].is_null());
   EXPECT_TRUE(j["change"].is_null());
+  // Nothing was sent, so the check knows the cause itself (SPEC 1.3 basis).
+  EXPECT_EQ(j["reason"], "auth.missing_credentials");
+  EXPECT_EQ(j["basis"], "local");
+}
+
+TEST(RenderNagios, LongOutputSaysWhatTheDiagnosisRestsOn) {
+  ProbeResult r = answer(403, "Forbidden");
+  Policy p;
+  Verdict v = classify(r, p, kNow);
+  std::string out = render_nagios(r, v, p, {});
+  // check_curl's status line stays; the long output says the cause is unknown.
+  EXPECT_EQ(out.rfind("HTTP WARNING: HTTP/1.1 403 Forbidden - 312 bytes in", 0), 0u) << out;
+  EXPECT_NE(out.find("\nReason: forbidden.unspecified (forbidden, cause unknown)\n"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("\nBasis: status (the status code alone"), std::string::npos) << out;
+}
+
+TEST(RenderJson, BasisIsATopLevelMember) {
+  ProbeResult r = answer(500, "Internal Server Error");
+  Policy p;
+  Verdict v = classify(r, p, kNow);
+  auto j = nlohmann::json::parse(render_json(r, v, p, kNow));
+  EXPECT_EQ(j["basis"], "status");
+  ProbeResult ok = answer(200, "OK");
+  Verdict fine = classify(ok, p, kNow);
+  EXPECT_EQ(nlohmann::json::parse(render_json(ok, fine, p, kNow))["basis"], "status");
 }
 
 TEST(RenderJson, NoAnswerMeansNullHttp) {
@@ -86,6 +112,7 @@ TEST(RenderJson, NoAnswerMeansNullHttp) {
   auto j = nlohmann::json::parse(render_json(r, v, p, kNow));
   EXPECT_TRUE(j["http"].is_null());
   EXPECT_EQ(j["reason"], "net.refused");
+  EXPECT_EQ(j["basis"], "local");
   EXPECT_EQ(j["exit_code"], 2);
 }
 
