@@ -25,10 +25,6 @@ constexpr std::array<std::string_view, 14> kSecretQueryParts{
     "apikey", "access_key", "accesskey", "private_key", "authorization", "session_id", "sessionid"};
 constexpr std::array<std::string_view, 5> kSecretQuerySuffixes{"_key", "-key", ".key", "_sig", "-sig"};
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool is_control_or_space(char c) {
   return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
 }
