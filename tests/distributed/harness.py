@@ -4,6 +4,9 @@ servers of tests/servers, free ports on 127.0.0.1, daemons in their own
 process groups."""
 
 import os
+import pwd
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,6 +16,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 SERVERS_DIR = os.path.join(ROOT, "tests", "servers")
+USER = "nagios"  # Debian's icinga2 runs as nagios, and so do its checks
 
 
 def wait_for(what, predicate, timeout=60, interval=0.2):
@@ -108,3 +112,84 @@ class Daemon:
         except ProcessLookupError:
             pass
         return self.proc.returncode
+
+
+def chown_tree(path, user=USER):
+    uid, gid = pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid
+    for dirpath, _, filenames in os.walk(path):
+        os.chown(dirpath, uid, gid)
+        for f in filenames:
+            os.chown(os.path.join(dirpath, f), uid, gid)
+
+
+class Icinga2Node:
+    """One icinga2 instance with all of its paths under base/name (config,
+    data, certificates, log, cache, run, spool), so that several run side by
+    side and none touches /etc/icinga2 or /var/lib/icinga2."""
+
+    def __init__(self, name, base):
+        self.name = name
+        self.dir = os.path.join(base, name)
+        self.data = os.path.join(self.dir, "data")
+        self.certs = os.path.join(self.data, "certs")
+        self.log = os.path.join(self.dir, "log")
+        for d in ("data", "data/certs", "log", "cache", "run", "spool"):
+            os.makedirs(os.path.join(self.dir, d), exist_ok=True)
+        self.conf = os.path.join(self.dir, "icinga2.conf")
+        self.daemon = None
+
+    def defines(self):
+        d = self.dir
+        paths = {
+            "DataDir": self.data, "LogDir": self.log, "CacheDir": d + "/cache", "SpoolDir": d + "/spool",
+            "InitRunDir": d + "/run", "PidPath": d + "/run/icinga2.pid", "StatePath": self.data + "/icinga2.state",
+            "ObjectsPath": d + "/cache/icinga2.debug", "VarsPath": d + "/cache/icinga2.vars",
+            "ModAttrPath": self.data + "/modified-attributes.conf",
+        }
+        return ["-D%s=%s" % kv for kv in paths.items()]
+
+    def cli(self, *args):
+        """An icinga2 CLI command for this node (it runs as nagios, like the daemon)."""
+        chown_tree(self.dir)
+        return run(["icinga2"] + list(args) + self.defines())
+
+    def make_ca_and_certificate(self):
+        """A CA (icinga2 pki new-ca) and this node's certificate signed by it; returns the CA's path."""
+        self.cli("pki", "new-ca")
+        key, csr, crt = (os.path.join(self.certs, self.name + ext) for ext in (".key", ".csr", ".crt"))
+        self.cli("pki", "new-cert", "--cn", self.name, "--key", key, "--csr", csr)
+        self.cli("pki", "sign-csr", "--csr", csr, "--cert", crt)
+        ca = os.path.join(self.certs, "ca.crt")
+        shutil.copy(os.path.join(self.data, "ca", "ca.crt"), ca)
+        return ca
+
+    def start(self, config, wrapper=()):
+        """Starts the daemon with config, through wrapper (a command that execs its arguments)."""
+        with open(self.conf, "w") as f:
+            f.write(config)
+        chown_tree(self.dir)
+        self.daemon = Daemon(list(wrapper) + ["icinga2", "daemon", "-c", self.conf, "--log-level", "warning"] +
+                             self.defines(), os.path.join(self.dir, "stdout.log"))
+
+    def log_text(self):
+        try:
+            with open(os.path.join(self.log, "icinga2.log"), errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def listener_port(self, timeout=60):
+        """The port of the API listener (configured with bind_port = 0), from the log."""
+        def port():
+            if not self.daemon.running():
+                raise AssertionError("icinga2 on %s exited:\n%s" % (self.name, self.output_tail()))
+            m = re.search(r"Started new listener on '\[127\.0\.0\.1\]:(\d+)'", self.log_text())
+            return m and int(m.group(1))
+        return wait_for("the API listener of %s" % self.name, port, timeout=timeout)
+
+    def output_tail(self):
+        return self.daemon.output_tail() + self.log_text()[-3000:]
+
+    def stop(self):
+        if self.daemon:
+            self.daemon.stop()

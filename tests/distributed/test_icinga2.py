@@ -33,7 +33,6 @@ import base64
 import json
 import os
 import pwd
-import re
 import secrets
 import shutil
 import ssl
@@ -43,14 +42,13 @@ import unittest
 import urllib.parse
 import urllib.request
 
-from harness import HERE, ROOT, SERVERS_DIR, Daemon, Servers, run, wait_for
+from harness import HERE, ROOT, SERVERS_DIR, USER, Icinga2Node, Servers, chown_tree, run, wait_for
 
 LAYOUT = os.path.join(HERE, "package_layout.sh")
 CHECKCOMMAND = os.path.join(ROOT, "packaging", "icinga2", "probewise.conf")
 CHECK = os.environ.get("PROBEWISE_CHECK") or os.path.join(ROOT, "build", "check_plugin", "check_probewise")
 INSTALLED = os.environ.get("PROBEWISE_DISTRIBUTED_INSTALLED") == "1"
 PLUGIN_PATH = "/usr/lib/nagios/plugins/check_probewise"  # where the Debian package puts it
-USER = "nagios"  # Debian's icinga2 runs as nagios, and so do its checks
 CHECK_INTERVAL = 2  # seconds: the services run often, so that the test is short
 
 
@@ -65,79 +63,6 @@ def missing_requirements():
     except KeyError:
         return "no %s user" % USER
     return None
-
-
-class Node:
-    """One icinga2 instance: its directories, CLI, daemon and log."""
-
-    def __init__(self, name, base):
-        self.name = name
-        self.dir = os.path.join(base, name)
-        self.data = os.path.join(self.dir, "data")
-        self.certs = os.path.join(self.data, "certs")
-        self.log = os.path.join(self.dir, "log")
-        self.layers = os.path.join(base, name + "-layers")  # root's: the overlays' upper layers
-        for d in ("data", "data/certs", "log", "cache", "run", "spool"):
-            os.makedirs(os.path.join(self.dir, d), exist_ok=True)
-        os.makedirs(self.layers, exist_ok=True)
-        self.conf = os.path.join(self.dir, "icinga2.conf")
-        self.daemon = None
-
-    def defines(self):
-        d = self.dir
-        paths = {
-            "DataDir": self.data, "LogDir": self.log, "CacheDir": d + "/cache", "SpoolDir": d + "/spool",
-            "InitRunDir": d + "/run", "PidPath": d + "/run/icinga2.pid", "StatePath": self.data + "/icinga2.state",
-            "ObjectsPath": d + "/cache/icinga2.debug", "VarsPath": d + "/cache/icinga2.vars",
-            "ModAttrPath": self.data + "/modified-attributes.conf",
-        }
-        return ["-D%s=%s" % kv for kv in paths.items()]
-
-    def cli(self, *args):
-        """An icinga2 CLI command for this node (it runs as nagios, like the daemon)."""
-        chown_tree(self.dir)
-        return run(["icinga2"] + list(args) + self.defines())
-
-    def start(self, config):
-        with open(self.conf, "w") as f:
-            f.write(config)
-        chown_tree(self.dir)
-        check = "-" if INSTALLED else CHECK
-        checkcommand = "-" if INSTALLED else CHECKCOMMAND
-        self.daemon = Daemon(
-            ["unshare", "--mount", "--propagation", "private", "--", "sh", LAYOUT, self.layers, check,
-             checkcommand, "--", "icinga2", "daemon", "-c", self.conf, "--log-level", "warning"] + self.defines(),
-            os.path.join(self.dir, "stdout.log"))
-
-    def log_text(self):
-        try:
-            with open(os.path.join(self.log, "icinga2.log"), errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
-
-    def listener_port(self):
-        def port():
-            if not self.daemon.running():
-                raise AssertionError("icinga2 on %s exited:\n%s" % (self.name, self.output_tail()))
-            m = re.search(r"Started new listener on '\[127\.0\.0\.1\]:(\d+)'", self.log_text())
-            return m and int(m.group(1))
-        return wait_for("the API listener of %s" % self.name, port, timeout=60)
-
-    def output_tail(self):
-        return self.daemon.output_tail() + self.log_text()[-3000:]
-
-    def stop(self):
-        if self.daemon:
-            self.daemon.stop()
-
-
-def chown_tree(path):
-    uid, gid = pwd.getpwnam(USER).pw_uid, pwd.getpwnam(USER).pw_gid
-    for dirpath, _, filenames in os.walk(path):
-        os.chown(dirpath, uid, gid)
-        for f in filenames:
-            os.chown(os.path.join(dirpath, f), uid, gid)
 
 
 # --- fixtures ----------------------------------------------------------------
@@ -255,13 +180,18 @@ object ApiListener "api" {
 """
 
 
-def set_up_pki_master(master):
-    master.cli("pki", "new-ca")
-    key, csr, crt = (os.path.join(master.certs, "master." + ext) for ext in ("key", "csr", "crt"))
-    master.cli("pki", "new-cert", "--cn", "master", "--key", key, "--csr", csr)
-    master.cli("pki", "sign-csr", "--csr", csr, "--cert", crt)
-    shutil.copy(os.path.join(master.data, "ca", "ca.crt"), os.path.join(master.certs, "ca.crt"))
-    Env.ca = os.path.join(master.certs, "ca.crt")
+def layers(node):
+    """Where the overlays of node's mount namespace keep what differs from the machine."""
+    return node.dir + "-layers"
+
+
+def package_layout(node):
+    """The wrapper that runs node's daemon with the package's files in place (package_layout.sh)."""
+    os.makedirs(layers(node), exist_ok=True)
+    check = "-" if INSTALLED else CHECK
+    checkcommand = "-" if INSTALLED else CHECKCOMMAND
+    return ["unshare", "--mount", "--propagation", "private", "--", "sh", LAYOUT, layers(node), check,
+            checkcommand, "--"]
 
 
 def request_agent_certificate(master, agent, master_port):
@@ -302,13 +232,13 @@ def setUpModule():
                                        os.path.join(Env.certs, "server.pem"), os.path.join(Env.certs, "server.key"))
     Env.auth_port = Env.servers.start("authserver.py")
 
-    Env.master = Node("master", Env.tmp)
-    Env.agent = Node("agent", Env.tmp)
-    set_up_pki_master(Env.master)
-    Env.master.start(master_config())
+    Env.master = Icinga2Node("master", Env.tmp)
+    Env.agent = Icinga2Node("agent", Env.tmp)
+    Env.ca = Env.master.make_ca_and_certificate()
+    Env.master.start(master_config(), package_layout(Env.master))
     Env.api_port = Env.master.listener_port()
     request_agent_certificate(Env.master, Env.agent, Env.api_port)
-    Env.agent.start(agent_config(Env.api_port))
+    Env.agent.start(agent_config(Env.api_port), package_layout(Env.agent))
     Env.agent.listener_port()
     wait_for("the agent to connect to the master",
              lambda: api("/v1/objects/endpoints/agent")["results"][0]["attrs"]["connected"], timeout=60)
@@ -371,7 +301,7 @@ class Distributed(unittest.TestCase):
         # user's, in the package's state directory (the overlay's upper layer
         # holds what the agent wrote under /var/lib).
         result_from_agent("flip")
-        state_dir = os.path.join(Env.agent.layers, "upper", "var", "lib", "probewise")
+        state_dir = os.path.join(layers(Env.agent), "upper", "var", "lib", "probewise")
         owners = set()
         for dirpath, _, files in os.walk(state_dir):
             for f in files:
