@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The demo: install what is missing, build, start local endpoints on
 # 127.0.0.1 (healthy, 401, 403 behind a WAF, slow, down) and show what
-# check_probewise says about each, as Nagios would see it.
+# check_probewise says about each, as Nagios would see it; then the same
+# endpoints in collectd with probewise.so for DEMO_SECONDS (default 50),
+# with an API that turns from 200 to 401 half-way, and graphs of the
+# response times and states drawn with rrdtool into ${BUILD_DIR:-build}/demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -11,8 +14,10 @@ check=${BUILD_DIR:-build}/check_plugin/check_probewise
 
 work=$(mktemp -d)
 server_pid=
+auth_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$auth_pid" ] && kill "$auth_pid" 2>/dev/null && wait "$auth_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -55,12 +60,26 @@ run "the expired token's 401 as JSON" -H 127.0.0.1 -p "$port" -u /demo/unauthori
 # notifications (written to the log by the logfile plugin).
 plugin=${BUILD_DIR:-build}/collectd_plugin/probewise.so
 if [ -x /usr/sbin/collectd ] && [ -f "$plugin" ]; then
-  echo "=== collectd with probewise.so (12 seconds, Interval 2)"
+  seconds=${DEMO_SECONDS:-50}
+  echo "=== collectd with probewise.so ($seconds seconds, Interval 2; the API turns from 200 to 401 half-way)"
+  # An API whose answer the demo changes (authserver.py's /flip).
+  python3 tests/servers/authserver.py --port-file "$work/auth.port" &
+  auth_pid=$!
+  for _ in $(seq 50); do [ -s "$work/auth.port" ] && break; sleep 0.1; done
+  auth_port=$(cat "$work/auth.port")
   cd_dir="$work/collectd"
   mkdir -p "$cd_dir/plugins"
-  for p in logfile csv; do cp "/usr/lib/collectd/$p.so" "$cd_dir/plugins/"; done
+  rrd=rrdtool # collectd's rrdtool plugin needs librrd8, which collectd-core only suggests
+  if [ ! -x /usr/bin/rrdtool ] || ! ldd /usr/lib/collectd/rrdtool.so >"$work/ldd" 2>&1 || grep -q 'not found' "$work/ldd"; then
+    rrd=
+  fi
+  for p in logfile csv $rrd; do cp "/usr/lib/collectd/$p.so" "$cd_dir/plugins/"; done
   cp "$plugin" "$cd_dir/plugins/"
   printf '%s\n' "$DEMO_TOKEN" > "$cd_dir/token"
+  rrd_conf=
+  if [ -n "$rrd" ]; then
+    rrd_conf=$(printf 'LoadPlugin rrdtool\n<Plugin rrdtool>\n  DataDir "%s"\n</Plugin>' "$cd_dir/rrd")
+  fi
   cat > "$cd_dir/collectd.conf" <<CONF
 Hostname "demo"
 FQDNLookup false
@@ -79,6 +98,7 @@ LoadPlugin csv
 <Plugin csv>
   DataDir "$cd_dir/csv"
 </Plugin>
+$rrd_conf
 LoadPlugin probewise
 <Plugin probewise>
   MaxConcurrency 16
@@ -86,6 +106,9 @@ LoadPlugin probewise
   <Endpoint "healthy">
     URL "http://127.0.0.1:$port/demo/healthy"
     Health true
+  </Endpoint>
+  <Endpoint "api">
+    URL "http://127.0.0.1:$auth_port/flip"
   </Endpoint>
   <Endpoint "expired-token">
     URL "http://127.0.0.1:$port/demo/unauthorized"
@@ -96,17 +119,24 @@ LoadPlugin probewise
   </Endpoint>
   <Endpoint "slow">
     URL "http://127.0.0.1:$port/demo/slow"
-    Timeout 1
+    Timeout 4
+    Interval 4
   </Endpoint>
   <Endpoint "down">
     URL "http://127.0.0.1:$down_port/"
   </Endpoint>
 </Plugin>
 CONF
+  /usr/sbin/collectd -t -C "$cd_dir/collectd.conf"
+  start=$(date +%s)
   /usr/sbin/collectd -f -C "$cd_dir/collectd.conf" >/dev/null 2>&1 &
   collectd_pid=$!
-  sleep 12
+  sleep $((seconds / 2))
+  python3 -c 'import sys, urllib.request; urllib.request.urlopen("http://127.0.0.1:%s/control?flip=401" % sys.argv[1]).read()' "$auth_port"
+  flip=$(date +%s)
+  sleep $((seconds - seconds / 2))
   kill "$collectd_pid" 2>/dev/null && wait "$collectd_pid" 2>/dev/null || true
+  end=$(date +%s)
   echo "--- notifications (collectd.log)"
   grep -i "notification" "$cd_dir/collectd.log" | sed 's/^/  /' || true
   echo "--- last values: up (1 = OK) and state (0-3) per endpoint"
@@ -117,6 +147,14 @@ CONF
     rt=$(tail -n1 "$d"/response_time-* 2>/dev/null | cut -d, -f2)
     printf '  %-14s up=%s state=%s response_time=%ss\n' "$name" "${up:-?}" "${state:-?}" "${rt:-?}"
   done
+  if [ -n "$rrd" ]; then
+    out=${BUILD_DIR:-build}/demo
+    scripts/demo_graphs.sh "$cd_dir/rrd/demo" "$out" "$start" "$end" 2 "$flip" \
+      "the demo turns api from 200 to 401 (collectd: api: 200 -> 401 (auth.missing_credentials))"
+    echo "--- graphs (rrdtool): $(cd "$out" && pwd)/state.png and response-time.png"
+  else
+    echo "(rrdtool or collectd's rrdtool plugin not available: no graphs)"
+  fi
 else
   echo "(collectd or probewise.so not available: skipping the collectd part)"
 fi
