@@ -7,14 +7,15 @@
 namespace probewise {
 namespace {
 
-// The one place where the OAuth access token goes on the request. `replacing`:
-// the request carries an earlier (refused) token, which this one replaces.
+// The one place where the OAuth access token goes on the request, with the
+// credentials that go only to the origin. `replacing`: the request carries an
+// earlier (refused) token, which this one replaces.
 void put_token(RequestSpec& spec, const OAuthToken& token, bool replacing) {
   std::string header = "Authorization: Bearer " + token.access_token;
-  if (replacing && !spec.headers.empty())
-    spec.headers.back() = std::move(header);
+  if (replacing && !spec.credential_headers.empty())
+    spec.credential_headers.back() = std::move(header);
   else
-    spec.headers.push_back(std::move(header));
+    spec.credential_headers.push_back(std::move(header));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "base/digest.h"
 #include "base/text.h"
+#include "http/url.h"
 #include "output/redact.h"
 
 namespace probewise {
@@ -72,13 +73,13 @@ Expected<bool> apply_credentials(const CredentialOptions& o, RequestSpec& spec,
   if (!o.bearer_token_file.empty()) {
     auto token = read_secret_file(o.bearer_token_file);
     if (!token) return Error{"--bearer-token-file: " + token.error()};
-    spec.headers.push_back("Authorization: Bearer " + one_line(*token));
+    spec.credential_headers.push_back("Authorization: Bearer " + one_line(*token));
   }
   if (!o.bearer_token_env.empty()) {
     auto token = getenv_fn(o.bearer_token_env.c_str());
     if (!token || token->empty())
       return Error{"--bearer-token-env: the environment variable " + o.bearer_token_env + " is not set"};
-    spec.headers.push_back("Authorization: Bearer " + one_line(*token));
+    spec.credential_headers.push_back("Authorization: Bearer " + one_line(*token));
   }
   if (!o.basic_auth_file.empty()) {
     auto pair = read_secret_file(o.basic_auth_file);
@@ -91,7 +92,7 @@ Expected<bool> apply_credentials(const CredentialOptions& o, RequestSpec& spec,
   if (!o.header_file.empty()) {
     auto headers = read_header_file(o.header_file);
     if (!headers) return Error{"--header-file: " + headers.error()};
-    spec.headers.insert(spec.headers.end(), headers->begin(), headers->end());
+    spec.credential_headers.insert(spec.credential_headers.end(), headers->begin(), headers->end());
   }
   return true;
 }
@@ -108,6 +109,61 @@ std::string_view sent_verb(const SentAuth& sent) {
   return ends_with(sent.kind, "credentials") ? "were" : "was";
 }
 
+namespace {
+
+// What an Authorization header says: its scheme, its form, a JWT's claims.
+void describe_authorization(std::string_view value, SentAuth& a) {
+  auto space = value.find(' ');
+  std::string_view scheme = value.substr(0, space);
+  std::string_view credential =
+      space == std::string_view::npos ? std::string_view{} : value.substr(space + 1);
+  if (space == std::string_view::npos) {
+    a.kind = "Authorization header";
+    a.form_problem = "the Authorization value has no scheme (expected e.g. 'Bearer <token>')";
+    credential = value;
+  } else if (iequals(scheme, "bearer")) {
+    a.kind = "bearer token";
+  } else if (iequals(scheme, "basic")) {
+    a.kind = "Basic credentials";
+  } else {
+    a.kind = std::string(scheme) + " credentials";
+  }
+  if (a.form_problem.empty() && has_inner_whitespace(credential))
+    a.form_problem = "the credential contains whitespace or a line break";
+  if (a.form_problem.empty() && credential.empty()) a.form_problem = "the Authorization value is empty";
+  if (looks_like_jwt(credential)) {
+    if (auto claims = decode_jwt(credential)) {
+      a.jwt = *claims;
+      a.expires_at = claims->exp;
+      a.issued_at = claims->iat;
+    }
+  }
+}
+
+// One request header: a credential (Authorization, API-key style) adds to
+// what was sent and to the fingerprint's material.
+void describe_header(std::string_view header, SentAuth& a, std::string& material) {
+  auto colon = header.find(':');
+  if (colon == std::string_view::npos) return;
+  std::string_view name = trim(header.substr(0, colon));
+  std::string_view value = header.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  if (iequals(name, "proxy-authorization")) a.proxy_sent = true;
+  if (iequals(name, "authorization")) {
+    a.sent = true;
+    material += "authorization:" + std::string(value) + "\n";
+    describe_authorization(value, a);
+  } else if (is_api_key_header(name)) {
+    a.sent = true;
+    if (a.kind.empty()) a.kind = std::string(name) + " header";
+    material += std::string(name) + ":" + std::string(value) + "\n";
+    if (has_inner_whitespace(trim(value)) && a.form_problem.empty())
+      a.form_problem = "the " + std::string(name) + " value contains whitespace or a line break";
+  }
+}
+
+}  // namespace
+
 SentAuth describe_sent_auth(const RequestSpec& spec) {
   SentAuth a;
   a.proxy_sent = !spec.proxy_auth.empty();
@@ -117,49 +173,14 @@ SentAuth describe_sent_auth(const RequestSpec& spec) {
     a.kind = "Basic credentials";
     material += "basic:" + spec.basic_auth + "\n";
   }
-  for (const auto& header : spec.headers) {
-    auto colon = header.find(':');
-    if (colon == std::string::npos) continue;
-    std::string_view name = trim(std::string_view(header).substr(0, colon));
-    std::string_view value = std::string_view(header).substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    if (iequals(name, "proxy-authorization")) a.proxy_sent = true;
-    if (iequals(name, "authorization")) {
-      a.sent = true;
-      material += "authorization:" + std::string(value) + "\n";
-      auto space = value.find(' ');
-      std::string_view scheme = value.substr(0, space);
-      std::string_view credential =
-          space == std::string_view::npos ? std::string_view{} : value.substr(space + 1);
-      if (space == std::string_view::npos) {
-        a.kind = "Authorization header";
-        a.form_problem = "the Authorization value has no scheme (expected e.g. 'Bearer <token>')";
-        credential = value;
-      } else if (iequals(scheme, "bearer")) {
-        a.kind = "bearer token";
-      } else if (iequals(scheme, "basic")) {
-        a.kind = "Basic credentials";
-      } else {
-        a.kind = std::string(scheme) + " credentials";
-      }
-      if (a.form_problem.empty() && has_inner_whitespace(credential))
-        a.form_problem = "the credential contains whitespace or a line break";
-      if (a.form_problem.empty() && credential.empty()) a.form_problem = "the Authorization value is empty";
-      std::string_view token = credential;
-      if (looks_like_jwt(token)) {
-        if (auto claims = decode_jwt(token)) {
-          a.jwt = *claims;
-          a.expires_at = claims->exp;
-          a.issued_at = claims->iat;
-        }
-      }
-    } else if (is_api_key_header(name)) {
-      a.sent = true;
-      if (a.kind.empty()) a.kind = std::string(name) + " header";
-      material += std::string(name) + ":" + std::string(value) + "\n";
-      if (has_inner_whitespace(trim(value)) && a.form_problem.empty())
-        a.form_problem = "the " + std::string(name) + " value contains whitespace or a line break";
-    }
+  // The -k headers first, then the credentials': the order the material had
+  // when they were one list, so that fingerprints in state files still match.
+  for (const auto& header : spec.headers) describe_header(header, a, material);
+  for (const auto& header : spec.credential_headers) describe_header(header, a, material);
+  if (has_userinfo(spec.url)) {
+    a.sent = true;
+    if (a.kind.empty()) a.kind = "Basic credentials from the URL";
+    material += "url:" + spec.url + "\n";
   }
   if (a.sent) a.fingerprint = fingerprint(material);
   return a;
@@ -167,7 +188,9 @@ SentAuth describe_sent_auth(const RequestSpec& spec) {
 
 RequestSpec without_credentials(const RequestSpec& spec) {
   RequestSpec s = spec;
+  s.url = without_userinfo(s.url);
   s.basic_auth.clear();
+  s.credential_headers.clear();
   s.headers.erase(std::remove_if(s.headers.begin(), s.headers.end(),
                                  [](const std::string& h) {
                                    auto colon = h.find(':');

@@ -45,6 +45,7 @@ RequestSpec token_request(const OAuth2Config& config, const std::string& client_
   if (!config.scope.empty()) s.body += "&scope=" + form_encode(config.scope);
   s.content_type = "application/x-www-form-urlencoded";
   s.headers = {"Accept: application/json"};
+  s.credential_headers.clear();  // the check's credentials are not the token endpoint's
   // client_secret_basic (RFC 6749 2.3.1): both parts form-encoded first.
   s.basic_auth = form_encode(config.client_id) + ":" + form_encode(client_secret);
   s.no_body = false;

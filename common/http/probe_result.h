@@ -71,6 +71,10 @@ struct ProbeResult {
   int port = 0;                        // the port of the first request's connection
   std::vector<std::string> redirects;  // each Location followed, in order
   RedirectProblem redirect_problem = RedirectProblem::none;
+  // The origin ("https://other.example:8443") the final request went to
+  // without the credentials configured for `url`'s origin (SPEC 1.6); ""
+  // when none were withheld.
+  std::string credentials_withheld;
   long new_connections = 0;  // CURLINFO_NUM_CONNECTS summed over hops
 
   std::string local_ip;

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// perform(): make the request a RequestSpec describes and record what
-// happened. The only part of probewise that talks to libcurl; the front end
-// calls curl_global_init() once before the first perform().
+// The request: make what a RequestSpec describes and record what happened,
+// blocking (perform(), for the check) or many at once (ConcurrentProber, for
+// the collectd plugin). Both drive the same steps (http/transfer.h for one
+// exchange, http/redirect_walk.h from one hop to the next); http/ is the only
+// part of probewise that talks to libcurl. The front end calls
+// global_init() once before the first request.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +31,8 @@ ProbeResult perform(const RequestSpec& spec);
 
 // Many probes at once on one libcurl multi handle, for the collectd plugin:
 // one thread calls start() and run(); nothing here blocks longer than run()'s
-// wait. Redirects, when wanted, are libcurl's own (RedirectMode::curl); the
-// check's own follow modes are for perform(). Connections are reused where
-// the target allows.
+// wait. Redirects are followed as in perform(), every hop on the multi
+// handle. Connections are reused where the target allows.
 class ConcurrentProber {
  public:
   // 0 = libcurl's defaults: no limit per host; idle connections kept: four

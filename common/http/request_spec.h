@@ -11,12 +11,14 @@
 
 namespace probewise {
 
+// Every mode that follows sends the credentials only to the URL's origin
+// (SPEC 1.6): see http/redirect_walk.h.
 enum class RedirectMode {
   none,        // report the 3xx itself
-  follow,      // follow Location ourselves (check_http's algorithm)
+  follow,      // follow Location (check_http's algorithm)
   sticky,      // follow, but keep connecting to the original address
   stickyport,  // follow, but keep the original address and port
-  curl,        // let libcurl follow (CURLOPT_FOLLOWLOCATION)
+  curl,        // follow as libcurl's CURLOPT_FOLLOWLOCATION does (POST -> GET on 301-303, -I on every hop)
 };
 
 enum class TlsVersion { any, v1_0, v1_1, v1_2, v1_3 };
@@ -32,17 +34,22 @@ struct RequestSpec {
   int connect_port = 0;      // and to this port (0 = the URL's)
   std::string method;        // "" = GET, or POST when body is set
   bool has_body = false;
-  std::string body;                  // sent with POST/PUT and any method when has_body
-  std::string content_type;          // "" = libcurl's default for POST
-  std::vector<std::string> headers;  // "Name: value", sent as given
+  std::string body;          // sent with POST/PUT and any method when has_body
+  std::string content_type;  // "" = libcurl's default for POST
+  // "Name: value", sent as given; those with secret names (Authorization,
+  // Cookie, X-API-Key, *-Token, ...: is_secret_header) only to the origin.
+  std::vector<std::string> headers;
+  // "Name: value" lines that are credentials whatever their name (bearer
+  // tokens, --header-file lines, the OAuth token): only to the origin (secret).
+  std::vector<std::string> credential_headers;
   std::string user_agent;
-  std::string basic_auth;      // "user:password" (secret)
+  std::string basic_auth;      // "user:password", only to the origin (secret)
   std::string proxy;           // "" = none, unless proxy_from_env
   bool proxy_from_env = true;  // take http(s)_proxy / no_proxy from the environment
   std::string noproxy;
-  std::string proxy_auth;  // "user:password" (secret)
+  std::string proxy_auth;  // "user:password" for the proxy, on every hop that uses it (secret)
   bool haproxy_protocol = false;
-  std::string cookie_jar;  // "" = cookies off; cookie_engine turns on without a file
+  std::string cookie_jar;  // "" = cookies off; cookie_engine turns on without a file; only to the origin
   bool cookie_engine = false;
   bool decompress = false;  // CURLOPT_ACCEPT_ENCODING ""
   bool no_body = false;     // stop after the headers
@@ -70,5 +77,21 @@ struct RequestSpec {
   std::size_t max_body_bytes = 1 << 20;  // kept in memory; every byte is still counted
   int verbosity = 0;                     // 1-3: fill ProbeResult::trace
 };
+
+// The method the request goes out with: "GET", or "POST" when a body is set.
+inline std::string method_of(const RequestSpec& s) {
+  return s.method.empty() ? (s.has_body ? "POST" : "GET") : s.method;
+}
+
+// Whether the request carries a body (libcurl's POSTFIELDS).
+inline bool sends_body(const RequestSpec& s) {
+  const std::string method = method_of(s);
+  return method != "HEAD" && (s.has_body || method == "POST" || method == "PUT");
+}
+
+// A cookie engine keeps what a server set, in the easy handle.
+inline bool cookies_on(const RequestSpec& s) {
+  return s.cookie_engine || !s.cookie_jar.empty();
+}
 
 }  // namespace probewise

@@ -12,8 +12,11 @@ constexpr std::string_view kRedacted = "[redacted]";
 
 constexpr std::array<std::string_view, 4> kExactNames{"authorization", "proxy-authorization", "cookie",
                                                       "set-cookie"};
-constexpr std::array<std::string_view, 7> kNameParts{"token",   "secret", "password", "passwd",
-                                                     "api-key", "apikey", "auth"};
+constexpr std::array<std::string_view, 10> kNameParts{"token",     "secret", "password", "passwd",
+                                                      "api-key",   "apikey", "auth",     "credential",
+                                                      "signature", "session"};
+// API-key style names: X-Custom-Key, Ocp-Apim-Subscription-Key, X_Api_Key.
+constexpr std::array<std::string_view, 2> kNameSuffixes{"-key", "_key"};
 
 // Query parameters whose values are credentials: the names OAuth 2.0, the
 // cloud providers' signed URLs (AWS SigV4, Google, Azure SAS) and common API
@@ -103,6 +106,8 @@ bool is_secret_header(std::string_view name) {
     if (lower == n) return true;
   for (auto part : kNameParts)
     if (lower.find(part) != std::string::npos) return true;
+  for (auto suffix : kNameSuffixes)
+    if (ends_with(lower, suffix)) return true;
   return false;
 }
 

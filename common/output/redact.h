@@ -12,7 +12,8 @@
 namespace probewise {
 
 // True for header names that carry credentials (Authorization, Cookie,
-// X-API-Key, anything with token/secret/password/api-key in its name).
+// X-API-Key, anything with token/secret/password/auth/session/signature/
+// credential in its name, or ending in -Key).
 bool is_secret_header(std::string_view name);
 // "Authorization: Bearer abc" -> "Authorization: [redacted]"; other lines unchanged.
 std::string redact_header_line(std::string_view line);

@@ -1,9 +1,18 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""SPEC 1.6 for check_probewise: URL secrets never reach any output (the
-status line and long output with -vvv traces, the JSON object, the state
-directory), while the request itself goes out unchanged
-(tests/servers/recordserver.py records every request head).
+"""SPEC 1.6 for check_probewise: credentials travel only to the origin they
+were configured for, URL secrets never reach any output, and a credential
+file that others may read gets a note.
+
+The redirect matrix runs every way of giving credentials (-a, --basic-auth-file,
+--bearer-token-file, --bearer-token-env, --header-file, -k Authorization,
+-k Cookie, -k X-API-Key, an OAuth 2.0 token, --cookie-jar cookies, URL
+userinfo) through every -f mode that follows (follow, sticky, stickyport,
+curl) to every kind of target (another host, another port, https -> http,
+the same origin), and asserts on what each origin's server received
+(tests/servers/recordserver.py records every request head) and on every
+output stream: the status line and long output with -vvv traces, the JSON
+object, and the state directory.
 
     PROBEWISE_CHECK=build/check_plugin/check_probewise python3 tests/integration/test_secrets.py -v
 
@@ -22,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "servers")))
@@ -30,6 +40,8 @@ import recordserver  # noqa: E402
 CHECK = os.environ.get("PROBEWISE_CHECK") or os.path.normpath(
     os.path.join(HERE, "..", "..", "build", "check_plugin", "check_probewise"))
 HARD_TIMEOUT = 30
+MODES = ("follow", "sticky", "stickyport", "curl")
+TARGETS = ("other_host", "other_port", "https_to_http", "same_origin")
 
 
 class Env:
@@ -78,6 +90,180 @@ def run_check(args, env=None):
     full_env.update(env or {})
     proc = subprocess.run([CHECK] + args, capture_output=True, text=True, timeout=HARD_TIMEOUT, env=full_env)
     return proc.returncode, proc.stdout + proc.stderr
+
+
+# --- credential kinds --------------------------------------------------------
+# Each returns (arguments, environment, wire, raw): `wire` are the forms in
+# which the secret shows in a request head (the Basic header carries it
+# base64-encoded), `raw` the secrets themselves; neither may show in any output.
+
+def basic_option(tag, origin):
+    secret = "basicpw-" + tag
+    return ["-a", "mon:" + secret], {}, [b64("mon:" + secret)], [secret]
+
+
+def basic_file(tag, origin):
+    secret = "basicfile-" + tag
+    path = write_file("basic-" + tag, "mon:%s\n" % secret)
+    return ["--basic-auth-file", path], {}, [b64("mon:" + secret)], [secret]
+
+
+def bearer_file(tag, origin):
+    secret = "bearerfile-" + tag
+    return ["--bearer-token-file", write_file("token-" + tag, secret + "\n")], {}, [secret], []
+
+
+def bearer_env(tag, origin):
+    secret = "bearerenv-" + tag
+    return ["--bearer-token-env", "PW_TEST_TOKEN"], {"PW_TEST_TOKEN": secret}, [secret], []
+
+
+def header_file(tag, origin):
+    # Every line of a header file is a credential, whatever its name.
+    key, tenant = "hdrkey-" + tag, "hdrtenant-" + tag
+    path = write_file("headers-" + tag, "X-Custom-Key: %s\nX-Tenant: %s\n" % (key, tenant))
+    return ["--header-file", path], {}, [key, tenant], []
+
+
+def k_authorization(tag, origin):
+    secret = "kauth-" + tag
+    return ["-k", "Authorization: Bearer " + secret], {}, [secret], []
+
+
+def k_cookie(tag, origin):
+    secret = "kcookie-" + tag
+    return ["-k", "Cookie: sid=" + secret], {}, [secret], []
+
+
+def k_api_key(tag, origin):
+    secret = "kapikey-" + tag
+    return ["-k", "X-API-Key: " + secret], {}, [secret], []
+
+
+def oauth_token(tag, origin):
+    secret = "oauthtok-" + tag
+    client_secret = "clientsecret-" + tag
+    Env.a.token = secret
+    path = write_file("client-" + tag, client_secret + "\n")
+    return (["--oauth2-token-url", origin + "/token", "--oauth2-client-id", "mon",
+             "--oauth2-client-secret-file", path], {}, [secret], [client_secret, b64("mon:" + client_secret)])
+
+
+def cookie_jar(tag, origin):
+    secret = "jarcookie-" + tag
+    # Netscape format: domain, subdomains, path, secure, expiry (0 = session), name, value.
+    path = write_file("jar-" + tag, "127.0.0.1\tFALSE\t/\tFALSE\t0\tjarsid\t%s\n" % secret)
+    return ["--cookie-jar", path], {}, [secret], []
+
+
+KINDS = {
+    "a": basic_option, "basic_auth_file": basic_file, "bearer_token_file": bearer_file,
+    "bearer_token_env": bearer_env, "header_file": header_file, "k_authorization": k_authorization,
+    "k_cookie": k_cookie, "k_api_key": k_api_key, "oauth2": oauth_token, "cookie_jar": cookie_jar,
+}
+
+
+def target_of(target):
+    """(origin scheme, Location, the origin the Location names)."""
+    pa, pb = Env.a.port, Env.b.port
+    return {
+        "other_host": ("http", "http://127.0.0.2:%d/land" % pa, "http://127.0.0.2:%d" % pa),
+        "other_port": ("http", "http://127.0.0.1:%d/land" % pb, "http://127.0.0.1:%d" % pb),
+        "https_to_http": ("https", "http://127.0.0.1:%d/land" % pa, "http://127.0.0.1:%d" % pa),
+        "same_origin": ("http", "/land", "http://127.0.0.1:%d" % pa),
+    }[target]
+
+
+def check_args(scheme, location, mode, extra=()):
+    start = "/start?" + urllib.parse.urlencode({"to": location})
+    args = ["-H", "127.0.0.1", "-p", str(Env.a.port), "-u", start, "-f", mode, "-t", "10"]
+    if scheme == "https":
+        args.append("-S")
+    return args + list(extra)
+
+
+class Matrix(unittest.TestCase):
+    """Every credential kind x -f mode x target."""
+
+    def run_cell(self, kind, mode, target):
+        scheme, location, landed_origin = target_of(target)
+        origin = "%s://127.0.0.1:%d" % (scheme, Env.a.port)
+        tag = "%s-%s-%s" % (kind, mode, target)
+        args, env, wire, raw = KINDS[kind](tag, origin)
+        state_dir = os.path.join(Env.tmp, "state-" + tag)
+        take_records()
+        code, traced = run_check(check_args(scheme, location, mode, args + ["-vvv", "--state-dir", state_dir]), env)
+        first = take_records()
+        code_json, as_json = run_check(
+            check_args(scheme, location, mode, args + ["--output-format=json", "--state-dir", state_dir]), env)
+        second = take_records()
+        json.loads(as_json)
+        for records, output in ((first, traced), (second, as_json)):
+            starts = [r for r in records if r["path"] == "/start" and r["origin"] == origin]
+            lands = [r for r in records if r["path"] == "/land" and r["origin"] == landed_origin]
+            self.assertEqual(len(starts), 1, (records, output))
+            self.assertEqual(len(lands), 1, ("the redirect was not followed", records, output))
+            for marker in wire:
+                self.assertTrue(any(r.sent(marker) for r in records if r["origin"] == origin),
+                                ("not sent to the origin", marker, records))
+                if target == "same_origin":
+                    self.assertTrue(lands[0].sent(marker), ("lost on a same-origin redirect", marker, lands[0]))
+                else:
+                    for r in records:
+                        if r["origin"] != origin:
+                            self.assertFalse(r.sent(marker), ("crossed to " + r["origin"], marker, r))
+            for secret in wire + raw:
+                self.assertNotIn(secret, output)
+        for path in glob.glob(os.path.join(state_dir, "*")):
+            if os.path.basename(path).startswith("oauth-"):
+                continue  # the OAuth token cache holds the token by design (mode 0600, SPEC 1.2)
+            with open(path, errors="replace") as f:
+                content = f.read()
+            for secret in wire + raw:
+                self.assertNotIn(secret, content, path)
+
+    def run_kind(self, kind):
+        for mode in MODES:
+            for target in TARGETS:
+                with self.subTest(mode=mode, target=target):
+                    self.run_cell(kind, mode, target)
+
+
+def add_kind_tests():
+    for name in KINDS:
+        setattr(Matrix, "test_" + name, lambda self, name=name: self.run_kind(name))
+
+
+add_kind_tests()
+
+
+class UrlUserinfo(unittest.TestCase):
+    """URL userinfo, given the only way check_curl takes a whole URL: -u
+    http://user:pw@host/... with -I/-p naming a proxy (A serves absolute-form
+    requests and records the origin they name)."""
+
+    def test_userinfo_stays_with_its_origin(self):
+        pa, pb = Env.a.port, Env.b.port
+        origin = "http://127.0.0.1:%d" % pa
+        for mode in ("follow", "curl"):
+            for location, landed in (("http://127.0.0.1:%d/land" % pb, "http://127.0.0.1:%d" % pb),
+                                     ("http://127.0.0.2:%d/land" % pa, "http://127.0.0.2:%d" % pa),
+                                     ("/land", origin)):
+                with self.subTest(mode=mode, location=location):
+                    secret = "userinfopw-%s-%d" % (mode, len(location))
+                    url = "http://mon:%s@127.0.0.1:%d/start?%s" % (secret, pa, urllib.parse.urlencode(
+                        {"to": location}))
+                    take_records()
+                    code, out = run_check(["-I", "127.0.0.1", "-p", str(pa), "-u", url, "-f", mode, "-vvv",
+                                           "--no-state"])
+                    records = take_records()
+                    marker = b64("mon:" + secret)
+                    lands = [r for r in records if r["path"] == "/land" and r["origin"] == landed]
+                    self.assertEqual(len(lands), 1, (records, out))
+                    self.assertTrue(records[0].sent(marker), records)
+                    self.assertEqual(lands[0].sent(marker), landed == origin, lands[0])
+                    self.assertNotIn(secret, out)
+                    self.assertNotIn(marker, out)
 
 
 class Redaction(unittest.TestCase):

@@ -35,8 +35,9 @@ struct Server {
   }
 };
 
+// The token goes with the credentials that only the origin gets.
 std::string bearer_of(const RequestSpec& r) {
-  for (const auto& h : r.headers)
+  for (const auto& h : r.credential_headers)
     if (h.rfind("Authorization: Bearer ", 0) == 0) return h.substr(22);
   return "";
 }
@@ -117,7 +118,7 @@ TEST_F(CheckRunTest, RefusedCachedTokenIsRefetchedOnce) {
   EXPECT_EQ(bearer_of(server_.asked[0]), "tok-1");
   EXPECT_EQ(server_.asked[1].url, kTokenUrl);
   EXPECT_EQ(bearer_of(server_.asked[2]), "tok-2");
-  EXPECT_EQ(server_.asked[2].headers.size(), 1u) << "the fresh token replaces the refused one";
+  EXPECT_EQ(server_.asked[2].credential_headers.size(), 1u) << "the fresh token replaces the refused one";
   EXPECT_EQ(out.result.status, 200);
 
   // A freshly fetched token that is refused is not fetched again.

@@ -37,7 +37,7 @@ RequestSpec spec() {
 }
 
 bool has_header(const RequestSpec& s, const std::string& line) {
-  for (const auto& h : s.headers)
+  for (const auto& h : s.credential_headers)
     if (h == line) return true;
   return false;
 }
@@ -96,7 +96,7 @@ TEST(CheckSteps, RefusedCachedTokenIsReplacedOnce) {
   RequestSpec r = steps.request(0);
   EXPECT_TRUE(has_header(r, "Authorization: Bearer new"));
   EXPECT_FALSE(has_header(r, "Authorization: Bearer old"));
-  EXPECT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.credential_headers.size(), 1u);
   steps.answer(answer(401, "", "WWW-Authenticate: Bearer error=\"invalid_token\"\r\n"));
   EXPECT_EQ(steps.next(), CheckSteps::Next::done) << "no second retry";
   EXPECT_EQ(steps.outcome().result.status, 401);

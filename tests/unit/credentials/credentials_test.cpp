@@ -28,7 +28,8 @@ TEST(Credentials, TrailingNewlineIsNotPartOfTheToken) {
   CredentialOptions o;
   o.bearer_token_file = temp_file("abc.def\r\n");
   ASSERT_TRUE(apply_credentials(o, spec, fake_env).ok());
-  EXPECT_EQ(spec.headers, std::vector<std::string>{"Authorization: Bearer abc.def"});
+  EXPECT_EQ(spec.credential_headers, std::vector<std::string>{"Authorization: Bearer abc.def"});
+  EXPECT_TRUE(spec.headers.empty()) << "credentials go only to the origin, apart from the -k headers";
   unlink(o.bearer_token_file.c_str());
 }
 
@@ -40,7 +41,8 @@ TEST(Credentials, EnvironmentBasicAndHeaderFiles) {
   o.header_file = temp_file("# comment\nX-API-Key: k1\n\nX-Tenant: t\n");
   ASSERT_TRUE(apply_credentials(o, spec, fake_env).ok());
   EXPECT_EQ(spec.basic_auth, "monitor:s3cret");
-  EXPECT_EQ(spec.headers,
+  // Every line of a header file is a credential, whatever its name.
+  EXPECT_EQ(spec.credential_headers,
             (std::vector<std::string>{"Authorization: Bearer env-token", "X-API-Key: k1", "X-Tenant: t"}));
   unlink(o.basic_auth_file.c_str());
   unlink(o.header_file.c_str());
@@ -71,8 +73,8 @@ TEST(Credentials, InnerLineBreaksNeverSplitTheHeader) {
   CredentialOptions o;
   o.bearer_token_file = temp_file("abc\rdef\n");
   ASSERT_TRUE(apply_credentials(o, spec, fake_env).ok());
-  ASSERT_EQ(spec.headers.size(), 1u);
-  EXPECT_EQ(spec.headers[0].find('\r'), std::string::npos);
+  ASSERT_EQ(spec.credential_headers.size(), 1u);
+  EXPECT_EQ(spec.credential_headers[0].find('\r'), std::string::npos);
   EXPECT_FALSE(describe_sent_auth(spec).form_problem.empty());
   unlink(o.bearer_token_file.c_str());
 }
@@ -112,10 +114,37 @@ TEST(SentAuth, WithoutCredentialsKeepsEverythingElse) {
   RequestSpec s;
   s.basic_auth = "u:p";
   s.headers = {"Authorization: Bearer x", "X-API-Key: k", "Accept: text/plain", "Cookie: a=b"};
+  s.credential_headers = {"X-Tenant: t"};
+  s.url = "https://mon:pw@h.example/x?y=1";
+  s.cookie_jar = "/tmp/jar";
   RequestSpec bare = without_credentials(s);
   EXPECT_TRUE(bare.basic_auth.empty());
   EXPECT_EQ(bare.headers, std::vector<std::string>{"Accept: text/plain"});
+  EXPECT_TRUE(bare.credential_headers.empty());
+  EXPECT_EQ(bare.url, "https://h.example/x?y=1");
+  EXPECT_TRUE(bare.cookie_jar.empty());
   EXPECT_FALSE(describe_sent_auth(bare).sent);
+}
+
+// A fingerprint in a state file stays valid: the material is what it was
+// when -k headers and credentials were one list.
+TEST(SentAuth, FingerprintIndependentOfWhichListHoldsTheHeader) {
+  RequestSpec one;
+  one.headers = {"Authorization: Bearer x", "X-API-Key: k"};
+  RequestSpec split;
+  split.headers = {"Authorization: Bearer x"};
+  split.credential_headers = {"X-API-Key: k", "X-Tenant: not-a-secret-name"};
+  EXPECT_EQ(describe_sent_auth(one).fingerprint, describe_sent_auth(split).fingerprint);
+  EXPECT_EQ(describe_sent_auth(split).kind, "bearer token");
+}
+
+TEST(SentAuth, UrlUserinfoIsACredential) {
+  RequestSpec s;
+  s.url = "http://mon:pw@h.example/";
+  SentAuth a = describe_sent_auth(s);
+  EXPECT_TRUE(a.sent);
+  EXPECT_EQ(a.kind, "Basic credentials from the URL");
+  EXPECT_FALSE(a.fingerprint.empty());
 }
 
 }  // namespace

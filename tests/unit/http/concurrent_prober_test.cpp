@@ -4,96 +4,16 @@
 // easy handles and connections from one probe to the next: nothing of one
 // probe (method, headers, credentials, body) may reach the next one's request.
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "http/request.h"
-#include "support/loopback.h"
+#include "support/recording_server.h"
 
 namespace probewise {
 namespace {
-
-// Answers every request with 200 "ok" and keeps the connection open.
-class RecordingServer {
- public:
-  RecordingServer() {
-    listener_ = testing::bind_loopback(port_);
-    listen(listener_, 64);
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~RecordingServer() {
-    stop_ = true;
-    thread_.join();
-    for (int fd : clients_) close(fd);
-    close(listener_);
-  }
-  std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  std::vector<std::string> heads() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return heads_;
-  }
-  std::size_t connections() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return clients_.size();
-  }
-
- private:
-  void serve() {
-    std::vector<std::string> pending;
-    while (!stop_) {
-      std::vector<pollfd> fds{{listener_, POLLIN, 0}};
-      for (int fd : clients_) fds.push_back({fd, POLLIN, 0});
-      if (poll(fds.data(), fds.size(), 20) <= 0) continue;
-      if (fds[0].revents & POLLIN) {
-        int fd = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd >= 0) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          clients_.push_back(fd);
-          pending.emplace_back();
-        }
-      }
-      for (std::size_t i = 1; i < fds.size(); ++i) {
-        if (!(fds[i].revents & POLLIN)) continue;
-        char buf[4096];
-        ssize_t n = read(fds[i].fd, buf, sizeof buf);
-        if (n <= 0) continue;
-        std::string& in = pending[i - 1];
-        in.append(buf, static_cast<std::size_t>(n));
-        for (auto end = in.find("\r\n\r\n"); end != std::string::npos; end = in.find("\r\n\r\n")) {
-          std::string head = in.substr(0, end + 4);
-          in.erase(0, end + 4);
-          // A body (POST) follows its head: drop it by its length.
-          auto cl = head.find("Content-Length: ");
-          if (cl != std::string::npos) in.erase(0, std::stoul(head.substr(cl + 16)));
-          {
-            std::lock_guard<std::mutex> lock(mutex_);
-            heads_.push_back(head);
-          }
-          const char answer[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-          (void)!write(fds[i].fd, answer, sizeof answer - 1);
-        }
-      }
-    }
-  }
-
-  int listener_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::mutex mutex_;
-  std::vector<int> clients_;
-  std::vector<std::string> heads_;
-  std::thread thread_;
-};
 
 std::vector<std::pair<std::uint64_t, ProbeResult>> run_all(ConcurrentProber& prober) {
   std::vector<std::pair<std::uint64_t, ProbeResult>> all;
@@ -116,7 +36,7 @@ class ConcurrentProberTest : public ::testing::Test {
 };
 
 TEST_F(ConcurrentProberTest, NothingOfOneProbeReachesTheNext) {
-  RecordingServer server;
+  testing::RecordingServer server;
   ConcurrentProber prober(0, 8);
   RequestSpec loud = get(server.url("/loud"));
   loud.method = "PUT";
@@ -154,7 +74,7 @@ TEST_F(ConcurrentProberTest, NothingOfOneProbeReachesTheNext) {
 }
 
 TEST_F(ConcurrentProberTest, ManyAtOnceEachGetsItsOwnAnswer) {
-  RecordingServer server;
+  testing::RecordingServer server;
   ConcurrentProber prober(0, 64);
   for (int round = 0; round < 3; ++round) {
     for (std::uint64_t id = 0; id < 40; ++id) prober.start(id, get(server.url("/p" + std::to_string(id))));
