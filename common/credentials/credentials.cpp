@@ -117,6 +117,7 @@ void describe_authorization(std::string_view value, SentAuth& a) {
   std::string_view scheme = value.substr(0, space);
   std::string_view credential =
       space == std::string_view::npos ? std::string_view{} : value.substr(space + 1);
+  a.scheme = space == std::string_view::npos ? "" : std::string(scheme);
   if (space == std::string_view::npos) {
     a.kind = "Authorization header";
     a.form_problem = "the Authorization value has no scheme (expected e.g. 'Bearer <token>')";
@@ -171,6 +172,7 @@ SentAuth describe_sent_auth(const RequestSpec& spec) {
   if (!spec.basic_auth.empty()) {
     a.sent = true;
     a.kind = "Basic credentials";
+    a.scheme = "Basic";
     material += "basic:" + spec.basic_auth + "\n";
   }
   // The -k headers first, then the credentials': the order the material had

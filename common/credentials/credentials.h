@@ -37,10 +37,11 @@ std::optional<std::string> process_getenv(const char* name);
 
 // What the check knows about the credentials it sent, without the secret.
 struct SentAuth {
-  bool sent = false;                      // any credential on the request
-  std::string kind;                       // "bearer token", "Basic credentials", "X-API-Key header", ...
-  std::string form_problem;               // why the server may not accept its form, "" if none seen
-  std::optional<JwtClaims> jwt;           // the bearer token's claims, when it is a JWT
+  bool sent = false;             // any credential on the request
+  std::string kind;              // "bearer token", "Basic credentials", "X-API-Key header", ...
+  std::string scheme;            // of the Authorization header: "Bearer", "Basic", "Token"; "" for others
+  std::string form_problem;      // why the server may not accept its form, "" if none seen
+  std::optional<JwtClaims> jwt;  // the bearer token's claims, when it is a JWT
   std::optional<std::time_t> expires_at;  // the token's expiry (JWT exp or OAuth expires_in)
   std::optional<std::time_t> issued_at;
   std::string fingerprint;  // short hash of the secret material, for change detection

@@ -104,6 +104,16 @@ constexpr Row kRows[] = {
      "auth.expired_credentials", kExplicit, "the credentials expired ({code})"},
     {On::code, "token_revoked|api_key_revoked|revoked_token|token_revoked_error", "",
      "auth.invalid_credentials", kExplicit, "the token was revoked ({code})"},
+    // express-jwt (credentials_*) and @fastify/jwt (FST_JWT_*) error codes.
+    {On::code, "fst_jwt_authorization_token_expired", "", "auth.expired_credentials", kExplicit,
+     "the token expired ({code}): {message}"},
+    {On::code, "fst_jwt_authorization_token_invalid|fst_jwt_authorization_token_untrusted", "",
+     "auth.invalid_credentials", kExplicit, "the token was rejected ({code}): {message}"},
+    {On::code, "credentials_bad_scheme|credentials_bad_format|fst_jwt_bad_request|fst_jwt_bad_cookie_request",
+     "", "auth.malformed_credentials", kExplicit,
+     "the Authorization header is not in the form the server accepts ({code}): {message}"},
+    {On::code, "credentials_required|fst_jwt_no_authorization_in_header|fst_jwt_no_authorization_in_cookie",
+     "", "auth.missing_credentials", kExplicit, "the server received no credentials ({code}): {message}"},
     {On::code,
      "not_authed|credentials_missing|missing_token|token_missing|no_token|not_authenticated|"
      "noauthenticationinformation",
@@ -268,6 +278,9 @@ constexpr Row kRows[] = {
      "authorization header is malformed|malformed access token|malformed api key|token*malformed|"
      "credential*malformed|malformed*credential|invalid authorization header|authorization header*invalid|"
      "invalid authorization scheme|unsupported authorization|unsupported authentication scheme|"
+     "invalid authentication scheme|authorization scheme*not supported|authentication scheme*not supported|"
+     "wrong authentication scheme|wrong authorization scheme|unknown authorization scheme|"
+     "format is authorization: bearer|expected*bearer|bearer*prefix|not a bearer token|"
      "invalid bearer|bearer token*format|jwt must have 3 parts|not a valid jwt|illegal base64",
      "", "auth.malformed_credentials", kWording, "the credentials are malformed: {message}"},
     // Missing.
@@ -281,7 +294,8 @@ constexpr Row kRows[] = {
      "authorization header*required|no api key|api key is missing|missing api key|api key*required|"
      "no token provided|token*not provided|no credentials|credentials*not provided|missing credentials|"
      "missing bearer token|no bearer token|authentication required|authentication is required|"
-     "unauthenticated request|login required",
+     "unauthenticated request|login required|not authenticated|no authorization token was found|"
+     "no authorization was found|no token was found|token was not found|no auth token|not logged in",
      "", "auth.missing_credentials", kWording, "the server saw no credentials: {message}"},
     // Permission.
     {On::text,
@@ -295,7 +309,8 @@ constexpr Row kRows[] = {
      "scope*not granted|insufficient permission|insufficient privileges|not have the required permission|"
      "does not have permission|do not have permission|lacks permission|permission denied|"
      "not have access to|not authorized to access|not allowed to access|access to this resource is denied|"
-     "not permitted to perform|does not have access",
+     "not permitted to perform|does not have access|not enough permissions|not enough privileges|"
+     "insufficient rights|not enough rights|access is not allowed for this user",
      "", "forbidden.permission", kWording, "the caller lacks permission: {message}"},
     // Invalid.
     {On::text,

@@ -48,6 +48,7 @@ struct Signal {
   std::string evidence;  // where it was seen, e.g. "WWW-Authenticate: Bearer error=\"invalid_token\""
   std::string vendor;    // for WAF/CDN signals: "Cloudflare", "AWS WAF", ...; else ""
   bool local = false;    // what the check knows itself, not what the answer says
+  std::string by{};      // who answered when it was not the target: "the proxy (Squid)"; else ""
 };
 
 constexpr Basis basis_of(const Signal& s) {

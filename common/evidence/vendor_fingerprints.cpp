@@ -128,6 +128,8 @@ constexpr Presence kPresence[] = {
     {"Apache httpd", Where::body, "", "you don't have permission to access this resource|<address>apache",
      "Apache httpd refused with its own default page (a Require/Deny rule, .htaccess or a module such "
      "as ModSecurity, not the application)"},
+    {"HAProxy", Where::body, "", "request forbidden by administrative rules",
+     "HAProxy refused with its own default page (an http-request deny rule, not the application)"},
 };
 
 // ---------------------------------------------------------------------------

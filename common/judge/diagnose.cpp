@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <array>
 
+#include "base/text.h"
 #include "evidence/auth_challenge.h"
 #include "evidence/error_body.h"
+#include "evidence/proxy_answer.h"
 #include "evidence/rate_limit.h"
 #include "evidence/vendor_fingerprints.h"
 #include "judge/reason.h"
@@ -34,6 +36,11 @@ const std::vector<std::string_view> kAllDenials{"throttled",
                                                 "auth.missing_credentials",
                                                 "auth.service_unavailable"};
 
+std::vector<std::string_view> with(std::vector<std::string_view> list, std::string_view more) {
+  list.push_back(more);
+  return list;
+}
+
 const std::vector<StatusRule>& status_rules() {
   static const std::vector<StatusRule> rules{
       {407, 407, {"auth.proxy_required"}, {}},
@@ -41,9 +48,10 @@ const std::vector<StatusRule>& status_rules() {
       {401,
        401,
        {"throttled", "auth.expired_credentials", "auth.malformed_credentials", "auth.service_unavailable",
-        "auth.invalid_credentials", "auth.missing_credentials"},
+        "forbidden.permission", "auth.invalid_credentials", "auth.missing_credentials"},
        {}},
-      {403, 403, kAllDenials, {}},
+      // forbidden.unspecified last: only a proxy's own "access denied" names it.
+      {403, 403, with(kAllDenials, "forbidden.unspecified"), {}},
       // 400 (AWS and OAuth errors), 405/406 (WAF rules), 451 (geo): only
       // when the answer says so.
       {400, 499, kAllDenials, {}},
@@ -82,10 +90,12 @@ const std::vector<Guess>& guesses() {
       {407, false, "auth.proxy_required", {"auth.proxy_required"}, ""},
       {429, true, "throttled", {"throttled"}, ""},
       {429, false, "throttled", {"throttled"}, ""},
+      // Servers also answer 401 to credentials that are valid but not
+      // allowed (Apache httpd without AuthzSendForbiddenOnFailure).
       {401,
        true,
        "auth.invalid_credentials",
-       {"auth.invalid_credentials", "auth.expired_credentials"},
+       {"auth.invalid_credentials", "forbidden.permission", "auth.expired_credentials"},
        "the {kind} {was} sent and rejected without a reason given"},
       {401, false, "auth.missing_credentials", {"auth.missing_credentials"}, ""},
       {403,
@@ -131,6 +141,23 @@ std::string ago(long long seconds) {
   return format_duration(seconds) + " ago";
 }
 
+// A 401 whose challenges all name another scheme than the one sent (a
+// Bearer token to an API that asks for "Token"): the form is wrong, not the
+// secret. The schemes the server asks for, or nullopt.
+std::optional<std::string> other_scheme_asked(const ProbeResult& r, const SentAuth& sent) {
+  if (r.status != 401 || sent.scheme.empty()) return std::nullopt;
+  std::string asked;
+  for (auto value : r.headers.all("WWW-Authenticate")) {
+    for (const auto& c : parse_challenges(value)) {
+      if (iequals(c.scheme, sent.scheme)) return std::nullopt;
+      if (!c.scheme.empty() && asked.find(c.scheme) == std::string::npos)
+        asked += (asked.empty() ? "" : " or ") + c.scheme;
+    }
+  }
+  if (asked.empty()) return std::nullopt;
+  return asked;
+}
+
 Signals own_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now) {
   Signals out;
   // On a 401 nothing beats knowing that nothing was sent; on a 403 it is
@@ -148,6 +175,11 @@ Signals own_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now)
                    "the " + sent.kind + " expired " + ago(now - *sent.expires_at),
                    "sent: " + sent_phrase(sent) + " whose exp is " + format_utc_minute(*sent.expires_at), "",
                    true});
+  }
+  if (auto other = other_scheme_asked(r, sent)) {
+    out.push_back({"auth.malformed_credentials", Strength::wording,
+                   "the server asks for the " + *other + " scheme, the check sent " + sent.scheme,
+                   "sent: the " + sent.scheme + " scheme; the server asks for " + *other, "", true});
   }
   if (sent.sent && !sent.form_problem.empty()) {
     out.push_back({"auth.malformed_credentials", Strength::explicit_, sent.form_problem,
@@ -179,6 +211,7 @@ Signals gather_signals(const ProbeResult& r, const SentAuth& sent, std::time_t n
   RateLimit limit = parse_rate_limit(r.headers, now);
   append(rate_limit_signals(limit, r.status));
   append(vendor_signals(r.headers, r.body, r.status));
+  append(proxy_signals(r.headers, r.status));
   append(error_body_signals(r.headers, r.body, r.status));
   return all;
 }
@@ -192,6 +225,20 @@ namespace {
 // evidence (servers send one for any failure), so the claim is weakened by
 // one step.
 void weigh_by_sent(Signals& signals, const SentAuth& sent) {
+  // A proxy's own answer is about the proxy credentials, not the target's.
+  const bool proxy_answer =
+      std::any_of(signals.begin(), signals.end(), [](const Signal& s) { return !s.by.empty(); });
+  if (proxy_answer) {
+    signals.erase(std::remove_if(signals.begin(), signals.end(), [](const Signal& s) { return s.local; }),
+                  signals.end());
+    for (auto& s : signals)
+      if (!s.by.empty() && s.reason == "forbidden.permission" && !sent.proxy_sent)
+        s.reason = "forbidden.unspecified";
+  }
+  for (auto& s : signals)
+    if (s.reason == "auth.proxy_required" && sent.proxy_sent)
+      s.detail = "the proxy refused the proxy credentials that were sent";
+  if (proxy_answer) return;
   for (auto& s : signals) {
     if (!sent.sent && (s.reason == "auth.expired_credentials" || s.reason == "auth.invalid_credentials" ||
                        s.reason == "auth.malformed_credentials"))
@@ -233,6 +280,17 @@ std::vector<std::string> likely_hints(const Guess& g) {
   return out;
 }
 
+// What was sent, once: for a proxy's own answer, the proxy credentials.
+void add_sent_evidence(Diagnosis& d, const SentAuth& sent) {
+  if (!d.by.empty()) {
+    add_unique(d.evidence, sent.proxy_sent ? "sent: proxy credentials" : "sent: no proxy credentials");
+    return;
+  }
+  const bool told = std::any_of(d.evidence.begin(), d.evidence.end(),
+                                [](const std::string& e) { return e.rfind("sent: ", 0) == 0; });
+  if (sent.sent && !told) add_unique(d.evidence, "sent: " + sent_phrase(sent) + (sent.jwt ? " (a JWT)" : ""));
+}
+
 void add_specific_hints(Diagnosis& d, const ProbeResult& r, const SentAuth& sent, std::time_t now) {
   if (d.reason == "throttled") {
     d.retry_in = parse_rate_limit(r.headers, now).retry_in();
@@ -244,6 +302,10 @@ void add_specific_hints(Diagnosis& d, const ProbeResult& r, const SentAuth& sent
   if (d.reason == "forbidden.waf" && !d.vendor.empty())
     d.hints.push_back("Ask the owner of the site to look the request up in " + d.vendor +
                       "'s security events (the evidence has its reference).");
+  if (!d.by.empty())
+    d.hints.push_back("The refusal came from " + d.by +
+                      " between the monitor and the target, not from the target: check the proxy's access "
+                      "rules for the monitor's proxy user, source address and destination.");
   if (d.reason == "auth.malformed_credentials" && sent.sent)
     d.hints.push_back(
         "Check the header name and scheme, and any proxy that strips or rewrites Authorization.");
@@ -274,9 +336,8 @@ std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& sent, st
     d.hints = likely_hints(*guess);
   }
   for (const auto& s : signals) add_unique(d.evidence, s.evidence);
-  const bool told = std::any_of(d.evidence.begin(), d.evidence.end(),
-                                [](const std::string& e) { return e.rfind("sent: ", 0) == 0; });
-  if (sent.sent && !told) add_unique(d.evidence, "sent: " + sent_phrase(sent) + (sent.jwt ? " (a JWT)" : ""));
+  d.by = best ? best->by : "";
+  add_sent_evidence(d, sent);
   add_specific_hints(d, r, sent, now);
   if ((d.reason == "forbidden.waf" || d.reason == "forbidden.unspecified" || is_guess(d.basis)) &&
       !r.user_agent.empty())

@@ -19,6 +19,7 @@ struct Diagnosis {
   std::string reason;                 // a SPEC 1.3 code
   std::string detail;                 // "the access token expired 2 days ago"
   std::string vendor;                 // WAF/CDN that blocked, if any
+  std::string by;                     // who refused when it was not the target: "the proxy (Squid)"
   std::vector<std::string> hints;     // specific to this answer, most likely first
   std::vector<std::string> evidence;  // chosen signal first
   std::optional<long long> retry_in;  // throttled: seconds until a retry makes sense

@@ -46,9 +46,10 @@ const std::vector<ReasonInfo>& reason_table() {
        {"Add the probe's source address to the endpoint's IP allowlist."}},
       {"forbidden.unspecified",
        "forbidden",
-       {"Check whether the probe's IP address is allowlisted.",
-        "Check whether WAF rules match the monitor's User-Agent or pattern.",
-        "Check whether the monitor's permissions changed."}},
+       // The same words as the first hints of forbidden.ip and forbidden.waf:
+       // a guess lists those causes, and each hint appears once.
+       {"Add the probe's source address to the endpoint's IP allowlist.",
+        "Check whether a WAF or bot rule matches the monitor's User-Agent or request pattern."}},
       {"throttled",
        "rate limited",
        {"The monitor is being rate-limited: probe less often or raise its quota."}},
@@ -111,7 +112,10 @@ const ReasonInfo* find_reason(std::string_view code) {
 std::string reason_words(std::string_view code, Basis basis) {
   const ReasonInfo* info = find_reason(code);
   std::string label(info ? info->label : code);
-  if (!is_guess(basis)) return label;
+  // Only the causes of a denial are guessed at; "server error" is a fact.
+  const bool cause =
+      code.substr(0, 5) == "auth." || code.substr(0, 10) == "forbidden." || code == "throttled";
+  if (!is_guess(basis) || !cause) return label;
   // forbidden.unspecified is the absence of a cause, not a candidate for one.
   return code == "forbidden.unspecified" ? label + ", cause unknown" : "likely " + label;
 }

@@ -47,6 +47,24 @@ struct Case {
 
 TEST(ErrorBody, Dialects) {
   const Case cases[] = {
+      // Recorded from real software (tests/real, issue 11).
+      {"FastAPI 0.92 HTTPBearer, nothing sent", 403, R"({"detail":"Not authenticated"})",
+       "auth.missing_credentials"},
+      {"FastAPI docs' scopes example", 401, R"({"detail":"Not enough permissions"})", "forbidden.permission"},
+      {"express-jwt 8 credentials_required", 401,
+       R"({"error":"credentials_required","message":"No authorization token was found"})",
+       "auth.missing_credentials"},
+      {"express-jwt 8 credentials_bad_scheme", 401,
+       R"({"error":"credentials_bad_scheme","message":"Format is Authorization: Bearer [token]"})",
+       "auth.malformed_credentials"},
+      {"@fastify/jwt expired", 401,
+       R"({"statusCode":401,"code":"FST_JWT_AUTHORIZATION_TOKEN_EXPIRED","error":"Unauthorized","message":"Authorization token expired"})",
+       "auth.expired_credentials"},
+      {"@fastify/jwt nothing sent", 401,
+       R"({"statusCode":401,"code":"FST_JWT_NO_AUTHORIZATION_IN_HEADER","error":"Unauthorized","message":"No Authorization was found in request.headers"})",
+       "auth.missing_credentials"},
+      {"a wrong scheme named in words", 401, R"({"message":"Invalid authentication scheme"})",
+       "auth.malformed_credentials"},
       {"RFC 6749 5.2", 400, R"({"error":"invalid_grant","error_description":"Refresh token expired"})",
        "auth.expired_credentials"},
       {"RFC 6749 5.2", 400, R"({"error":"invalid_grant","error_description":"Invalid user credentials"})",

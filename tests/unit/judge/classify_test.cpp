@@ -237,6 +237,58 @@ TEST(Basis, UnauthorizedByWhatWasSent) {
   EXPECT_EQ(status_line(r, told).find("likely"), std::string::npos);
 }
 
+// Squid's own 403 (recorded from Squid 5.7 with proxy_auth and port ACLs):
+// the proxy refused, judged by the proxy credentials (issue 11).
+TEST(ProxyAnswer, SquidAccessDeniedIsTheProxys) {
+  ProbeResult r = denial(403, "Forbidden", "<title>ERROR: The requested URL could not be retrieved</title>");
+  r.headers = parse_header_block(
+      "HTTP/1.1 403 Forbidden\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_ACCESS_DENIED 0\r\n"
+      "Via: 1.1 vm (squid/5.7)\r\n");
+  RequestSpec proxied;
+  proxied.proxy_auth = "monitor:secret";
+  Verdict v = judged(r, proxied);
+  EXPECT_EQ(v.reason, "forbidden.permission");
+  EXPECT_EQ(v.basis, Basis::explicit_);
+  EXPECT_NE(status_line(r, v).find("the proxy (Squid) refused the request itself"), std::string::npos)
+      << status_line(r, v);
+  EXPECT_NE(std::find(v.evidence.begin(), v.evidence.end(), "sent: proxy credentials"), v.evidence.end());
+  for (const auto& e : v.evidence) EXPECT_NE(e, "sent: no credentials");
+
+  Verdict anonymous = judged(r, RequestSpec{});
+  EXPECT_EQ(anonymous.reason, "forbidden.unspecified");
+  EXPECT_NE(status_line(r, anonymous).find("forbidden: the proxy (Squid)"), std::string::npos)
+      << status_line(r, anonymous);
+}
+
+TEST(ProxyAnswer, TargetAnswersThroughAProxyAreTheTargets) {
+  ProbeResult r = denial(401, "Unauthorized");
+  r.headers = parse_header_block(
+      "HTTP/1.1 401 Unauthorized\r\nServer: SimpleHTTP/0.6\r\nVia: 1.1 vm (squid/5.7)\r\n"
+      "WWW-Authenticate: Basic realm=\"x\"\r\n");
+  RequestSpec proxied;
+  proxied.proxy_auth = "monitor:secret";
+  Verdict v = judged(r, proxied);
+  EXPECT_EQ(v.reason, "auth.missing_credentials");
+  EXPECT_NE(std::find(v.evidence.begin(), v.evidence.end(),
+                      "sent: no credentials for the target (proxy credentials went to the proxy)"),
+            v.evidence.end());
+}
+
+// A Bearer token to an API that asks for "Token" (Django REST framework's
+// TokenAuthentication): the scheme is wrong, not the secret.
+TEST(Basis, AnotherSchemeAskedForIsMalformed) {
+  ProbeResult r =
+      denial(401, "Unauthorized", "{\"detail\":\"Authentication credentials were not provided.\"}");
+  r.headers = parse_header_block("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Token\r\n");
+  RequestSpec bearer;
+  bearer.headers = {"Authorization: Bearer 0123456789abcdef"};
+  Verdict v = judged(r, bearer);
+  EXPECT_EQ(v.reason, "auth.malformed_credentials");
+  EXPECT_NE(status_line(r, v).find("the server asks for the Token scheme, the check sent Bearer"),
+            std::string::npos)
+      << status_line(r, v);
+}
+
 TEST(Basis, HintsAreListedOnce) {
   ProbeResult r = denial(429, "Too Many Requests");
   Verdict v = judged(r, RequestSpec{});
