@@ -11,6 +11,7 @@
 #include "base/version.h"
 #include "check/check_run.h"
 #include "credentials/credentials.h"
+#include "credentials/file_access.h"
 #include "extra_opts.h"
 #include "http/request.h"
 #include "options.h"
@@ -69,6 +70,9 @@ int main(int argc, char** argv) {
     if (!applied) return unknown(applied.error());
     CheckOutcome outcome = run_check(job);
     alarm(0);
+    // Credential files others may read: advice, never a state (SPEC 1.6).
+    for (auto& note : credential_file_notes(c.credentials, c.oauth2))
+      outcome.verdict.notes.push_back(std::move(note));
     const ProbeResult& result = outcome.result;
     const Verdict& verdict = outcome.verdict;
     const std::time_t now = std::time(nullptr);

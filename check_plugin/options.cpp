@@ -80,8 +80,9 @@ po::options_description describe() {
       "onredirect,f", str(),
       "On a redirect: ok|warning|critical|unknown report it with that state; "
       "follow|sticky|stickyport follow it (sticky keeps the address, stickyport "
-      "also the port); curl lets libcurl follow")("max-redirs", po::value<int>(),
-                                                  "Maximum redirects to follow (default: 15)")(
+      "also the port); curl follows as libcurl does (POST becomes GET on 301-303). "
+      "Credentials go only to the URL's origin")("max-redirs", po::value<int>(),
+                                                 "Maximum redirects to follow (default: 15)")(
       "http-version", str(), "HTTP version: 1.0, 1.1, 2, 2.0 or 3")("enable-automatic-decompression",
                                                                     "Ask for and decode compressed bodies")(
       "haproxy-protocol", "Send a HAProxy PROXY protocol v1 header")(

@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "base/version.h"
 #include "config_values.h"
+#include "credentials/file_access.h"
 #include "endpoint_keys.h"
 #include "evidence/health.h"
 
@@ -186,6 +187,18 @@ void read_endpoints(const oconfig_item_t& block, double default_interval_s, cons
   if (blocks == 0) out.errors.push_back(where + ": no <Endpoint \"name\"> block; expected at least one");
 }
 
+// SPEC 1.6: a warning for each credential file that others may read, once
+// however many endpoints use it.
+void warn_about_credential_files(ConfigResult& out) {
+  std::vector<std::string> seen;
+  for (const auto& e : out.config.endpoints)
+    for (auto& note : credential_file_notes(e.credentials, e.job.oauth2)) {
+      if (std::find(seen.begin(), seen.end(), note) != seen.end()) continue;
+      out.warnings.push_back(block_path(e.name) + ": " + note);
+      seen.push_back(std::move(note));
+    }
+}
+
 }  // namespace
 
 std::string default_user_agent() {
@@ -197,6 +210,7 @@ ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
   ConfigResult out;
   const PluginDefaults defaults = read_plugin_keys(block, lines, out);
   read_endpoints(block, default_interval_s, defaults, taken, lines, out);
+  warn_about_credential_files(out);
   return out;
 }
 

@@ -325,5 +325,51 @@ class Redaction(unittest.TestCase):
             self.assertNotIn(b64("mon:locpw-77"), text)
 
 
+
+class CredentialFileNote(unittest.TestCase):
+    """A credential file that its group or others may read: a note with the
+    chmod to run, in the long output and the JSON notes; never a failure."""
+
+    CONTENT = {"--bearer-token-file": "notesecret\n", "--basic-auth-file": "mon:notesecret\n",
+               "--header-file": "X-API-Key: notesecret\n"}
+
+    def run_with(self, option, mode):
+        path = write_file("note-%s-%o" % (option.strip("-"), mode), self.CONTENT[option], mode)
+        args = ["-H", "127.0.0.1", "-p", str(Env.a.port), "-u", "/land", "--no-state", option, path]
+        code, out = run_check(args)
+        code_json, as_json = run_check(args + ["--output-format=json"])
+        return path, code, out, code_json, json.loads(as_json)
+
+    def test_readable_file_gets_a_note_and_the_same_state(self):
+        for option in ("--bearer-token-file", "--basic-auth-file", "--header-file"):
+            with self.subTest(option=option):
+                path, code, out, code_json, doc = self.run_with(option, 0o644)
+                self.assertEqual((code, code_json), (0, 0), out)
+                self.assertTrue(out.startswith("HTTP OK"), out)
+                notes = [l for l in out.splitlines() if l.startswith("Note: credential file " + path)]
+                self.assertEqual(len(notes), 1, out)
+                self.assertIn("can be read by", notes[0])
+                self.assertIn("chmod 600 %s; it is 0644, owner " % path, notes[0])
+                self.assertEqual([n for n in doc["notes"] if n.startswith("credential file " + path)],
+                                 [notes[0][len("Note: "):]])
+                self.assertEqual(doc["state"], "OK")
+                self.assertNotIn("notesecret", out)
+
+    def test_private_file_gets_none(self):
+        path, code, out, _, doc = self.run_with("--bearer-token-file", 0o600)
+        self.assertEqual(code, 0)
+        self.assertNotIn("credential file", out)
+        self.assertEqual([n for n in doc["notes"] if "credential file" in n], [])
+
+    def test_oauth_client_secret_file(self):
+        Env.a.token = "note-oauth-token"
+        secret = write_file("note-client", "clientnote\n", 0o640)
+        code, out = run_check(["-H", "127.0.0.1", "-p", str(Env.a.port), "-u", "/land", "--no-state",
+                               "--oauth2-token-url", "http://127.0.0.1:%d/token" % Env.a.port,
+                               "--oauth2-client-id", "mon", "--oauth2-client-secret-file", secret])
+        self.assertEqual(code, 0, out)
+        self.assertIn("Note: credential file %s can be read by its group (" % secret, out)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -113,6 +113,7 @@ class RecordServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
     def finish_request(self, request, client_address):
         request.settimeout(30)
+        conn = request
         if self.tls is not None:
             try:
                 first = request.recv(1, socket.MSG_PEEK)
@@ -120,10 +121,14 @@ class RecordServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
                 return
             if first == b"\x16":
                 try:
-                    request = self.tls.wrap_socket(request, server_side=True)
+                    conn = self.tls.wrap_socket(request, server_side=True)
                 except (OSError, ssl.SSLError):
                     return
-        self.RequestHandlerClass(request, client_address, self)
+        try:
+            self.RequestHandlerClass(conn, client_address, self)
+        finally:
+            if conn is not request:
+                conn.close()
 
     def handle_error(self, request, client_address):
         pass

@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 
 #include "collectd_plugin/collectd_tree.h"
@@ -226,6 +230,40 @@ TEST(CollectdConfig, OAuth2) {
   EXPECT_NE(all(partial.errors).find("OAuth2TokenURL, OAuth2ClientID and OAuth2ClientSecretFile"),
             std::string::npos)
       << all(partial.errors);
+}
+
+// SPEC 1.6: one warning per credential file that others may read, naming
+// the first endpoint that uses it; never an error.
+TEST(CollectdConfig, CredentialFilesOthersMayRead) {
+  char tmpl[] = "/tmp/probewise-config-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  auto file = [&](const std::string& name, mode_t mode) {
+    const std::string path = dir + "/" + name;
+    std::ofstream(path) << "secret\n";
+    chmod(path.c_str(), mode);
+    return path;
+  };
+  const std::string open_token = file("token", 0644), private_key = file("basic", 0600),
+                    headers = file("headers", 0640), client = file("client", 0604);
+  auto r =
+      read(Plugin({Endpoint("a", {Key("URL", "https://a.example/"), Key("BearerTokenFile", open_token),
+                                  Key("BasicAuthFile", private_key), Key("HeaderFile", headers)}),
+                   Endpoint("b", {Key("URL", "https://b.example/"), Key("BearerTokenFile", open_token),
+                                  Key("OAuth2TokenURL", "https://auth.example/token"),
+                                  Key("OAuth2ClientID", "mon"), Key("OAuth2ClientSecretFile", client)})}));
+  EXPECT_TRUE(r.errors.empty()) << all(r.errors);
+  EXPECT_EQ(r.config.endpoints.size(), 2u);
+  ASSERT_EQ(r.warnings.size(), 3u) << all(r.warnings);
+  EXPECT_EQ(r.warnings[0].rfind(
+                "<Plugin probewise> <Endpoint \"a\">: credential file " + open_token + " can be read by ", 0),
+            0u)
+      << r.warnings[0];
+  EXPECT_NE(r.warnings[0].find(": chmod 600 " + open_token + "; it is 0644, owner "), std::string::npos);
+  EXPECT_NE(r.warnings[1].find(headers), std::string::npos);
+  EXPECT_EQ(r.warnings[2].rfind("<Plugin probewise> <Endpoint \"b\">: credential file " + client, 0), 0u);
+  EXPECT_EQ(all(r.warnings).find(private_key), std::string::npos);
+  (void)std::system(("rm -rf '" + dir + "'").c_str());
 }
 
 // An unknown key names itself, the block and a near key; the other
