@@ -160,6 +160,16 @@ std::optional<std::string> other_scheme_asked(const ProbeResult& r, const SentAu
 
 Signals own_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now) {
   Signals out;
+  // The credentials stayed with their origin at a redirect (SPEC 1.6): the
+  // check knows why the final request carried none, on a 401 and a 403 alike.
+  if (!r.credentials_withheld.empty() && (r.status == 401 || r.status == 403)) {
+    out.push_back(
+        {"auth.missing_credentials", Strength::explicit_,
+         "credentials were not forwarded to " + r.credentials_withheld + " after the redirect",
+         "sent: no credentials to " + r.credentials_withheld + ": they go only to the origin of " + r.url, "",
+         true});
+    return out;
+  }
   // On a 401 nothing beats knowing that nothing was sent; on a 403 it is
   // only context: the answer itself must show that credentials are wanted.
   if (!sent.sent && (r.status == 401 || r.status == 403)) {
@@ -309,13 +319,27 @@ void add_specific_hints(Diagnosis& d, const ProbeResult& r, const SentAuth& sent
   if (d.reason == "auth.malformed_credentials" && sent.sent)
     d.hints.push_back(
         "Check the header name and scheme, and any proxy that strips or rewrites Authorization.");
+  if (d.reason == "auth.missing_credentials" && !r.credentials_withheld.empty())
+    d.hints.push_back("Point -u (collectd: URL) at the final URL (" + r.effective_url +
+                      "), or configure the credentials for " + r.credentials_withheld +
+                      ": they are sent only to the origin they are configured for.");
+}
+
+// What the final request carried: after a redirect to another origin, none
+// of the configured credentials (proxy credentials still went to the proxy).
+SentAuth sent_to_final(const ProbeResult& r, const SentAuth& configured) {
+  if (r.credentials_withheld.empty()) return configured;
+  SentAuth none;
+  none.proxy_sent = configured.proxy_sent;
+  return none;
 }
 
 }  // namespace
 
-std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& sent, std::time_t now) {
+std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& configured, std::time_t now) {
   const StatusRule* rule = rule_for(r.status);
   if (!rule) return std::nullopt;
+  const SentAuth sent = sent_to_final(r, configured);
   Signals signals = gather_signals(r, sent, now);
   weigh_by_sent(signals, sent);
   const Signal* best = strongest(signals, *rule);

@@ -31,6 +31,9 @@ struct Diagnosis {
 Signals gather_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now);
 
 // nullopt for statuses that are not denials (and 5xx without auth evidence).
-std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& sent, std::time_t now);
+// `configured`: the credentials sent to the URL's origin; when the result
+// says they were withheld at a redirect (SPEC 1.6), the final request is
+// judged as the one without them that it was.
+std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& configured, std::time_t now);
 
 }  // namespace probewise

@@ -371,5 +371,43 @@ class CredentialFileNote(unittest.TestCase):
         self.assertIn("Note: credential file %s can be read by its group (" % secret, out)
 
 
+
+class WithheldDiagnosis(unittest.TestCase):
+    """A 401 or 403 from the other origin after the credentials were withheld
+    is told as that, with basis local, in every mode."""
+
+    def test_401_and_403_after_the_redirect(self):
+        token = write_file("withheld-token", "withheld-secret\n")
+        for mode in MODES:
+            for status in (401, 403):
+                with self.subTest(mode=mode, status=status):
+                    location = "http://127.0.0.1:%d/land?status=%d" % (Env.b.port, status)
+                    args = check_args("http", location, mode, ["--bearer-token-file", token, "--no-state"])
+                    code, out = run_check(args)
+                    _, as_json = run_check(args + ["--output-format=json"])
+                    doc = json.loads(as_json)
+                    where = "http://127.0.0.1:%d" % Env.b.port
+                    self.assertEqual(code, 1, out)
+                    self.assertIn("credentials were not forwarded to %s after the redirect" % where,
+                                  out.splitlines()[0])
+                    self.assertEqual(doc["reason"], "auth.missing_credentials")
+                    self.assertEqual(doc["basis"], "local")
+                    self.assertIn("credentials were not forwarded to " + where, doc["summary"])
+                    self.assertTrue(doc["hints"][0].startswith("Point -u (collectd: URL) at the final URL"),
+                                    doc["hints"])
+                    self.assertNotIn("withheld-secret", out + as_json)
+                    take_records()
+
+    def test_same_origin_401_is_not_blamed_on_a_redirect(self):
+        token = write_file("kept-token", "kept-secret\n")
+        args = check_args("http", "/land?status=401", "follow", ["--bearer-token-file", token, "--no-state",
+                                                               "--output-format=json"])
+        _, as_json = run_check(args)
+        doc = json.loads(as_json)
+        self.assertNotIn("not forwarded", as_json)
+        self.assertEqual(doc["reason"], "auth.invalid_credentials")
+        take_records()
+
+
 if __name__ == "__main__":
     unittest.main()

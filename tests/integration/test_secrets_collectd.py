@@ -17,7 +17,6 @@ origin received. collectd runs as in tests/integration/test_collectd.py
 Exit code 77 (ctest: skipped) when collectd is not installed.
 """
 
-import base64
 import glob
 import os
 import shutil
@@ -32,6 +31,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "servers")))
 import recordserver  # noqa: E402
 import test_collectd as harness  # noqa: E402
+import test_secrets as check_matrix  # noqa: E402
 
 TARGETS = ("other_host", "other_port", "https_to_http", "same_origin")
 
@@ -45,6 +45,7 @@ def setUpModule():
     Env.tmp = tempfile.mkdtemp(prefix="probewise-secrets-collectd-")
     unittest.addModuleCleanup(shutil.rmtree, Env.tmp, True)
     harness.Env.tmp = Env.tmp
+    check_matrix.Env.tmp = Env.tmp
     key, pem = os.path.join(Env.tmp, "server.key"), os.path.join(Env.tmp, "server.pem")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
                     "-nodes", "-keyout", key, "-out", pem, "-days", "30", "-subj", "/CN=127.0.0.1"],
@@ -61,16 +62,8 @@ def records():
     return Env.a.records + Env.b.records + Env.c.records
 
 
-def write_file(name, text, mode=0o600):
-    path = os.path.join(Env.tmp, name)
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, mode)
-    return path
-
-
-def b64(text):
-    return base64.b64encode(text.encode()).decode()
+b64 = check_matrix.b64
+write_file = check_matrix.write_file  # into check_matrix.Env.tmp, which setUpModule points here
 
 
 # Each credential kind: (keys, wire forms, raw secrets) for an endpoint tagged `tag`.
@@ -174,6 +167,10 @@ class FollowRedirects(unittest.TestCase):
         cls.open_file = write_file("open-token", "copen-secret\n", 0o644)
         endpoints = [(cell.tag, cell.keys) for cell in cls.cells]
         endpoints += [("query", ['URL "%s"' % url, "Interval 1"]),
+                      ("withheld", ['URL "http://127.0.0.1:%d/start?%s"' % (Env.a.port, urllib.parse.urlencode(
+                          {"to": "http://127.0.0.1:%d/land?status=401&ep=withheld" % Env.b.port})),
+                          'BearerTokenFile "%s"' % write_file("withheld-token", "cwithheld-secret\n"),
+                          "FollowRedirects true", "Interval 1"]),
                       ("open1", ['URL "http://127.0.0.1:%d/land?ep=open1"' % Env.a.port,
                                  'BearerTokenFile "%s"' % cls.open_file, "Interval 1"]),
                       ("open2", ['URL "http://127.0.0.1:%d/land?ep=open2"' % Env.a.port,
@@ -182,7 +179,9 @@ class FollowRedirects(unittest.TestCase):
         cls.c = harness.Collectd("secrets", endpoints, cls.state, max_concurrency=64)
         cls.c.wait_for("every endpoint's redirect followed twice", lambda: all(
             len(cell.lands()) >= 2 for cell in cls.cells), timeout=60)
-        cls.c.wait_for("the notification of the 401", lambda: harness.by_instance(cls.c.notifications(), "query"))
+        for name in ("query", "withheld"):
+            cls.c.wait_for("the notification of %s's 401" % name,
+                           lambda: harness.by_instance(cls.c.notifications(), name))
         cls.rc = cls.c.stop()
 
     def test_no_secret_crosses_and_nothing_is_lost(self):
@@ -203,12 +202,21 @@ class FollowRedirects(unittest.TestCase):
             if not os.path.basename(path).startswith("oauth-"):  # the token cache holds the token by design
                 with open(path, errors="replace") as f:
                     streams[path] = f.read()
-        secrets = [self.query_secret, "copen-secret"] + [s for cell in self.cells for s in cell.wire + cell.raw]
+        secrets = [self.query_secret, "copen-secret", "cwithheld-secret"] + [s for cell in self.cells for s in cell.wire + cell.raw]
         for name, text in streams.items():
             for secret in secrets:
                 self.assertNotIn(secret, text, name)
         query = harness.by_instance(self.c.notifications(), "query")
         self.assertIn("access_token=[redacted]", repr(query))
+
+    def test_withheld_credentials_named_in_the_notification(self):
+        n = harness.by_instance(self.c.notifications(), "withheld")
+        self.assertEqual(len(n), 1, n)
+        where = "http://127.0.0.1:%d" % Env.b.port
+        self.assertTrue(n[0]["message"].startswith(
+            "withheld: 401 (auth.missing_credentials): missing credentials: credentials were not forwarded to "
+            + where + " after the redirect"), n[0])
+        self.assertEqual(n[0]["meta"].get("basis"), "local", n[0])
 
     def test_one_warning_per_readable_credential_file(self):
         log = self.c.log_text()

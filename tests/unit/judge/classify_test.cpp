@@ -289,6 +289,41 @@ TEST(Basis, AnotherSchemeAskedForIsMalformed) {
       << status_line(r, v);
 }
 
+// SPEC 1.6: after a redirect to another origin the final request carried
+// none of the credentials; a 401 or 403 there is told as that, from what the
+// check knows (basis local), whatever was configured.
+TEST(Basis, CredentialsWithheldAtARedirect) {
+  RequestSpec bearer;
+  bearer.url = "https://api.example/v1";
+  bearer.credential_headers = {"Authorization: Bearer opaque"};
+  for (int status : {401, 403}) {
+    ProbeResult r = denial(status, status == 401 ? "Unauthorized" : "Forbidden");
+    r.url = bearer.url;
+    r.effective_url = "https://other.example:8443/v1";
+    r.credentials_withheld = "https://other.example:8443";
+    Verdict v = judged(r, bearer);
+    EXPECT_EQ(v.reason, "auth.missing_credentials") << status;
+    EXPECT_EQ(v.basis, Basis::local) << status;
+    const std::string line = status_line(r, v);
+    EXPECT_NE(line.find("credentials were not forwarded to https://other.example:8443 after the redirect"),
+              std::string::npos)
+        << line;
+    EXPECT_EQ(line.find("likely"), std::string::npos) << line;
+    ASSERT_FALSE(v.hints.empty());
+    EXPECT_NE(v.hints[0].find("Point -u (collectd: URL) at the final URL (https://other.example:8443/v1)"),
+              std::string::npos)
+        << v.hints[0];
+    EXPECT_NE(std::find(v.evidence.begin(), v.evidence.end(),
+                        "sent: no credentials to https://other.example:8443: they go only to the origin of "
+                        "https://api.example/v1"),
+              v.evidence.end());
+  }
+  // Withheld, but the answer is fine: nothing to diagnose.
+  ProbeResult ok = denial(200, "OK");
+  ok.credentials_withheld = "https://other.example:8443";
+  EXPECT_EQ(judged(ok, bearer).reason, "ok");
+}
+
 TEST(Basis, HintsAreListedOnce) {
   ProbeResult r = denial(429, "Too Many Requests");
   Verdict v = judged(r, RequestSpec{});
