@@ -22,7 +22,8 @@ struct FormatInfo {
 
 constexpr FormatInfo kFormats[] = {
     {HealthFormat::auto_detect, "auto",
-     "a health document (health+json, Spring Boot, MicroProfile, ASP.NET Core or Kubernetes)"},
+     "a health document (health+json, Spring Boot, MicroProfile, ASP.NET Core, Kubernetes, terminus, "
+     "Elasticsearch, etcd, Consul, Vault, a status word as text or in a status, state or health member)"},
     {HealthFormat::health_json, "health+json",
      "an application/health+json document (JSON with \"status\" pass, warn or fail)"},
     {HealthFormat::spring, "spring", "a Spring Boot health document (JSON with \"status\")"},
@@ -31,6 +32,19 @@ constexpr FormatInfo kFormats[] = {
     {HealthFormat::aspnet, "aspnet",
      "an ASP.NET Core health report (Healthy, Degraded or Unhealthy, as text or JSON)"},
     {HealthFormat::k8s, "k8s", "a Kubernetes health check text (\"[+]name ok\" lines)"},
+    {HealthFormat::terminus, "terminus",
+     "a terminus / NestJS health document (JSON with \"status\" ok or error, \"info\", \"error\", "
+     "\"details\")"},
+    {HealthFormat::elasticsearch, "elasticsearch",
+     "an Elasticsearch cluster health document (\"status\" green, yellow or red)"},
+    {HealthFormat::etcd, "etcd", "an etcd health document ({\"health\": \"true\"})"},
+    {HealthFormat::consul, "consul",
+     "Consul checks (a list or map of checks with \"Status\" passing, warning or critical)"},
+    {HealthFormat::vault, "vault", "a Vault sys/health document (\"initialized\", \"sealed\", \"standby\")"},
+    {HealthFormat::text, "text", "a short text with one status word (\"OK\", \"healthy\", \"UP\")"},
+    {HealthFormat::generic, "generic",
+     "JSON whose \"status\", \"state\" or \"health\" holds a status word (ok, up, healthy, degraded, down, "
+     "...)"},
 };
 
 // Other spellings people type for --health.
@@ -40,10 +54,11 @@ struct FormatAlias {
 };
 
 constexpr FormatAlias kFormatAliases[] = {
-    {"health-json", HealthFormat::health_json}, {"healthjson", HealthFormat::health_json},
-    {"spring-boot", HealthFormat::spring},      {"springboot", HealthFormat::spring},
-    {"mp", HealthFormat::microprofile},         {"asp.net", HealthFormat::aspnet},
-    {"kubernetes", HealthFormat::k8s},
+    {"health-json", HealthFormat::health_json},  {"healthjson", HealthFormat::health_json},
+    {"spring-boot", HealthFormat::spring},       {"springboot", HealthFormat::spring},
+    {"mp", HealthFormat::microprofile},          {"asp.net", HealthFormat::aspnet},
+    {"kubernetes", HealthFormat::k8s},           {"nestjs", HealthFormat::terminus},
+    {"opensearch", HealthFormat::elasticsearch}, {"plain", HealthFormat::text},
 };
 
 const FormatInfo& info_of(HealthFormat f) {
@@ -129,11 +144,15 @@ std::optional<HealthFormat> detect(const Body& b, std::string_view media_type) {
   for (const auto& rule : kContentTypes)
     if (starts_with(media_type, rule.prefix)) return rule.format;
   if (is_json_object(b)) {
+    if (auto f = detect_convention(b.doc, true)) return f;
     for (const auto& rule : kShapes)
       if (rule.matches(b.doc)) return rule.format;
-  } else if (b.kind == BodyKind::text) {
+  }
+  if (b.kind == BodyKind::json) return detect_convention(b.doc, false);
+  if (b.kind == BodyKind::text) {
     if (looks_like_k8s(b.text)) return HealthFormat::k8s;
     if (lookup(kAspNetDialect.words, b.text)) return HealthFormat::aspnet;
+    if (read_plain_text(b.text)) return HealthFormat::text;
   }
   return std::nullopt;
 }
@@ -157,6 +176,17 @@ Expected<HealthReport> read_as(HealthFormat f, const Body& b) {
     case HealthFormat::k8s:
       if (b.kind != BodyKind::text) return Error{describe(b)};
       return parse_k8s(b.text);
+    case HealthFormat::terminus:
+    case HealthFormat::elasticsearch:
+    case HealthFormat::etcd:
+    case HealthFormat::consul:
+    case HealthFormat::vault:
+    case HealthFormat::generic:
+      if (b.kind != BodyKind::json) return Error{describe(b)};
+      return read_convention(f, b.doc);
+    case HealthFormat::text:
+      if (b.kind != BodyKind::text) return Error{describe(b)};
+      return read_plain_text(b.text);
     case HealthFormat::auto_detect: return Error{describe(b)};
   }
   return Error{describe(b)};

@@ -15,7 +15,23 @@
 
 namespace probewise {
 
-enum class HealthFormat { auto_detect, health_json, spring, microprofile, aspnet, k8s };
+// The named formats, then the conventions of SPEC 1.2.1 (generic: a status,
+// state or health member with a word of the usual vocabulary).
+enum class HealthFormat {
+  auto_detect,
+  health_json,
+  spring,
+  microprofile,
+  aspnet,
+  k8s,
+  terminus,
+  elasticsearch,
+  etcd,
+  consul,
+  vault,
+  text,
+  generic,
+};
 // unknown: the document does not say pass, warn or fail (Spring's UNKNOWN or a
 // custom status code); the raw word is kept in raw_status.
 enum class HealthStatus { pass, warn, fail, unknown };

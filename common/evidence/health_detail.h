@@ -123,6 +123,23 @@ bool is_detail_child(const json& v);                              // a Spring 1.
 std::vector<std::string_view> text_lines(std::string_view text);  // trimmed, empty ones dropped
 
 // ---------------------------------------------------------------------------
+// The conventions of SPEC 1.2.1 (health_conventions.cpp).
+
+struct Convention {
+  HealthFormat format;
+  bool (*shape)(const json&);
+  Expected<HealthReport> (*read)(const json&);
+};
+const std::vector<Convention>& conventions();
+// The convention a JSON document follows. before_named: only those that must
+// be tried before the named formats (terminus' {"status":"ok"} is also
+// health+json's shape); else the rest, tried after them.
+std::optional<HealthFormat> detect_convention(const json& doc, bool before_named);
+Expected<HealthReport> read_convention(HealthFormat f, const json& doc);
+// "OK", "healthy", "Prometheus Server is Healthy.": a few words with one status word.
+Expected<HealthReport> read_plain_text(std::string_view text);
+
+// ---------------------------------------------------------------------------
 // What arrived: the body's kind, parsed once, with bounded work.
 
 enum class BodyKind { empty, html, xml, json, bad_json, text };
