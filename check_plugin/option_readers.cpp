@@ -431,8 +431,9 @@ Expected<bool> read_health(const ParsedOptions& o, CheckConfig& c) {
   if (!o.has("health")) return true;
   auto format = parse_health_format(o.get("health"));
   if (!format)
-    return bad("--health",
-               "'" + o.get("health") + "' (expected auto, health+json, spring, microprofile, aspnet or k8s)");
+    return bad("--health", "'" + o.get("health") +
+                               "' (expected auto, health+json, spring, microprofile, aspnet, k8s, terminus, "
+                               "elasticsearch, etcd, consul, vault, text or generic)");
   c.policy.health = *format;
   return true;
 }

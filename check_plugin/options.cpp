@@ -113,7 +113,8 @@ po::options_description describe() {
       "state-key", str(), "Name this check's state (default: derived from the request)")(
       "no-state", "Do not remember results (no change detection)")(
       "health", po::value<std::string>()->implicit_value("auto"),
-      "Judge the body as a health document: auto (default), health+json, spring, microprofile, aspnet, k8s");
+      "Judge the body as a health document: auto (default), health+json, spring, microprofile, aspnet, k8s, "
+      "terminus, elasticsearch, etcd, consul, vault, text, generic");
   return d;
 }
 

@@ -271,7 +271,8 @@ const EndpointKey kEndpointKeys[] = {
        if (!f)
          return expect(
              "true, false or a format: \"auto\", \"health+json\", \"spring\", \"microprofile\", "
-             "\"aspnet\" or \"k8s\"");
+             "\"aspnet\", \"k8s\", \"terminus\", \"elasticsearch\", \"etcd\", \"consul\", \"vault\", "
+             "\"text\" or \"generic\"");
        b.e.job.policy.health = *f;
        return std::nullopt;
      }},
