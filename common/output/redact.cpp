@@ -117,6 +117,28 @@ std::string redact_header_line(std::string_view line) {
   return std::string(line.substr(0, colon)) + ": " + std::string(kRedacted);
 }
 
+std::string redact_response_headers(std::string_view block) {
+  std::string out;
+  out.reserve(block.size());
+  for (std::size_t start = 0; start < block.size();) {
+    std::size_t end = block.find('\n', start);
+    end = end == std::string_view::npos ? block.size() : end + 1;
+    const std::string_view line = block.substr(start, end - start);
+    const std::size_t colon = line.find(':');
+    const std::string name = to_lower(trim(line.substr(0, colon)));
+    if (colon != std::string_view::npos && name.find("authenticat") == std::string::npos &&
+        is_secret_header(name)) {
+      const std::size_t content_end = line.find_last_not_of("\r\n") + 1;
+      out += redact_header_line(line.substr(0, content_end));
+      out += line.substr(content_end);  // the line ending as it was
+    } else {
+      out += line;
+    }
+    start = end;
+  }
+  return out;
+}
+
 bool is_secret_query_name(std::string_view name) {
   const std::string lower = to_lower(name);
   for (auto n : kSecretQueryNames)

@@ -18,6 +18,11 @@ bool is_secret_header(std::string_view name);
 // "Authorization: Bearer abc" -> "Authorization: [redacted]"; other lines unchanged.
 std::string redact_header_line(std::string_view line);
 
+// An answer's header block as -vv shows it: the values of the credentials a
+// server hands out (Set-Cookie, X-Auth-Token, ...) as [redacted]; challenges
+// (WWW-Authenticate, Proxy-Authenticate, Authentication-Info) stay readable.
+std::string redact_response_headers(std::string_view block);
+
 // True for query parameter names whose values are credentials: access_token,
 // api_key, key, client_secret, password, sig, X-Amz-Signature, code, ...
 // (case-insensitive; also *_token, *-key, *secret*, *signature*, ...).

@@ -48,7 +48,8 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
   if (o.verbosity >= 1)
     for (const auto& line : r.trace) out += line + "\n";
   if (o.verbosity >= 2 && r.has_answer())
-    out += "**** HEADER ****\n" + r.header_block + "\n**** CONTENT ****\n" + r.body + "\n";
+    out += "**** HEADER ****\n" + redact_response_headers(r.header_block) + "\n**** CONTENT ****\n" + r.body +
+           "\n";
 
   std::string line = status_line(r, v);
   if (v.shape == Shape::http) {

@@ -97,5 +97,20 @@ TEST(Redact, IdempotentAndUnchangedWithoutSecrets) {
   EXPECT_EQ(redact_text("http://"), "http://");
 }
 
+// -vv shows the answer's headers: what a server hands out as a credential
+// is hidden, its challenges are not.
+TEST(Redact, ResponseHeaderBlock) {
+  const std::string block =
+      "HTTP/1.1 200 OK\r\nSet-Cookie: session=abc123; Path=/\r\nX-Auth-Token: tok456\r\n"
+      "WWW-Authenticate: Bearer realm=\"api\"\r\nAuthentication-Info: nextnonce=\"x\"\r\n"
+      "Content-Type: text/plain\r\n\r\n";
+  EXPECT_EQ(redact_response_headers(block),
+            "HTTP/1.1 200 OK\r\nSet-Cookie: [redacted]\r\nX-Auth-Token: [redacted]\r\n"
+            "WWW-Authenticate: Bearer realm=\"api\"\r\nAuthentication-Info: nextnonce=\"x\"\r\n"
+            "Content-Type: text/plain\r\n\r\n");
+  EXPECT_EQ(redact_response_headers(""), "");
+  EXPECT_EQ(redact_response_headers("HTTP/1.1 204 No Content"), "HTTP/1.1 204 No Content");
+}
+
 }  // namespace
 }  // namespace probewise
