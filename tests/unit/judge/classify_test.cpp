@@ -93,6 +93,9 @@ TEST_P(RecordedDenial, DiagnosisNamesTheRecordedReason) {
   if (c.keys.count("expect_basis")) {
     EXPECT_EQ(basis_name(v.basis), c.keys["expect_basis"]) << status_line(c.result, v);
   }
+  if (c.keys.count("expect_state")) {
+    EXPECT_EQ(state_name(v.state), c.keys["expect_state"]) << status_line(c.result, v);
+  }
   if (c.keys.count("expect_unsent")) {
     Verdict unsent = judge_denial(c, "none");
     EXPECT_EQ(unsent.reason, c.keys["expect_unsent"]) << status_line(c.result, unsent);
