@@ -123,6 +123,7 @@ void Transfer::set_basics(CURL* h, long timeout_ms) {
   curl_easy_setopt(h, CURLOPT_IPRESOLVE, ip_option(s.ip_family));
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, http_version_option(s.http_version));
   if (!s.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, s.user_agent.c_str());
+  r_.user_agent = s.user_agent;  // for the diagnosis: WAF rules often match on it
   trace(r_, s.verbosity, 1, "* curl CURLOPT_URL: " + plan_.url);
   if (!plan_.connect_to.empty()) {
     append(connect_to_, plan_.connect_to);

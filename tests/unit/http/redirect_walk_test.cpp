@@ -341,6 +341,18 @@ TEST_P(Drivers, TooManyRedirectsInCurlMode) {
   EXPECT_EQ(server.heads().size(), 4u);
 }
 
+// The diagnosis names the User-Agent the request carried (WAF rules match on it).
+TEST_P(Drivers, ResultNamesTheUserAgentSent) {
+  testing::RecordingServer server;
+  RequestSpec s;
+  s.url = server.url("/");
+  s.user_agent = "probewise-test/1";
+  ProbeResult r = request(s);
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.user_agent, "probewise-test/1");
+  EXPECT_TRUE(contains(server.heads().back(), "User-Agent: probewise-test/1"));
+}
+
 INSTANTIATE_TEST_SUITE_P(PerformAndProber, Drivers, ::testing::Bool(),
                          [](const auto& info) { return info.param ? "ConcurrentProber" : "perform"; });
 
