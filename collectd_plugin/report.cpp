@@ -100,7 +100,7 @@ std::string status_word(int status) {
 // The primary finding in words: "expired credentials: the access token
 // expired 2 days ago", "connection refused: Failed to connect ...".
 std::string diagnosis(const Verdict& v) {
-  const std::string label = reason_words(v.reason, v.basis);
+  std::string label = reason_words(v.reason, v.basis);
   std::string message;
   for (const auto& f : v.findings)
     if (f.reason == v.reason && !f.message.empty()) {

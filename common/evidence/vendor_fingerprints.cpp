@@ -163,7 +163,7 @@ const CloudflareCode* cloudflare_code(const PageText& text) {
 }
 
 Signal block_signal(std::string_view vendor, std::string_view reason, Strength strength,
-                    std::string_view detail, std::string what, const std::string& id) {
+                    std::string_view detail, const std::string& what, const std::string& id) {
   Signal s;
   s.reason = std::string(reason);
   s.strength = strength;

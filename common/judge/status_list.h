@@ -38,7 +38,7 @@ struct StatusStates {
   const StatusRule* find(int status) const;
 };
 
-Expected<StatusPattern> parse_status_pattern(std::string_view text);
+Expected<StatusPattern> parse_status_pattern(std::string_view raw);
 Expected<StatusSet> parse_status_set(std::string_view text);
 Expected<StatusStates> parse_status_states(std::string_view text);
 

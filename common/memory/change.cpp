@@ -13,10 +13,10 @@ std::string format_duration(long long seconds) {
     long long size;
     const char* suffix;
   };
-  static constexpr std::array<Unit, 4> units{{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}}};
+  static constexpr std::array<Unit, 4> kUnits{{{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}}};
   std::string out;
   int shown = 0;
-  for (const auto& u : units) {
+  for (const auto& u : kUnits) {
     long long n = seconds / u.size;
     if (n == 0 && shown == 0) continue;  // no leading zero units
     if (n == 0) break;                   // "3d" rather than "3d 0h"

@@ -171,7 +171,7 @@ Expected<bool> StateStore::save(const std::string& key, const StoredState& state
 
 std::string default_state_dir() {
   if (const char* env = std::getenv("PROBEWISE_STATE_DIR"); env && *env) return env;
-  const std::string shared = "/var/lib/probewise";
+  std::string shared = "/var/lib/probewise";
   if (check_directory(shared)) return shared;
   std::string home;
   if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg == '/')

@@ -37,7 +37,7 @@ std::string status_line(const ProbeResult& r, const Verdict& v) {
   std::string msg = joined_messages(v);
   char tail[128];
   std::snprintf(tail, sizeof tail, " - %llu bytes in %.3f second response time",
-                static_cast<unsigned long long>(r.header_bytes + r.body_bytes),
+                static_cast<unsigned long long>(r.header_bytes) + r.body_bytes,
                 static_cast<double>(r.timings.total_us) / 1e6);
   return "HTTP " + state + ": " + r.http_version + " " + std::to_string(r.status) + " " + r.reason_phrase +
          (msg.empty() ? "" : " - " + msg) + tail;

@@ -58,8 +58,8 @@ class CheckRunTest : public ::testing::Test {
   void use_oauth() { job_.oauth2 = OAuth2Config{kTokenUrl, "mon", secret_.path(), ""}; }
 
   // The API takes `valid` only; the token endpoint hands out `issued` in turn.
-  void serve(std::string valid, std::vector<std::string> issued) {
-    server_.answer = [this, valid, issued, next = std::size_t{0}](const RequestSpec& r) mutable {
+  void serve(const std::string& valid, const std::vector<std::string>& issued) {
+    server_.answer = [valid, issued, next = std::size_t{0}](const RequestSpec& r) mutable {
       if (r.url == kTokenUrl)
         return next < issued.size() ? token_answer(issued[next++]) : made_up_answer(503);
       ProbeResult a = made_up_answer(bearer_of(r) == valid ? 200 : 401);

@@ -6,13 +6,13 @@
 namespace probewise {
 namespace {
 
-CheckConfig parse_ok(std::vector<std::string> args) {
+CheckConfig parse_ok(const std::vector<std::string>& args) {
   auto c = parse_check_options(args);
   EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error());
   return c.ok() ? *c : CheckConfig{};
 }
 
-std::string parse_error(std::vector<std::string> args) {
+std::string parse_error(const std::vector<std::string>& args) {
   auto c = parse_check_options(args);
   EXPECT_FALSE(c.ok());
   return c.ok() ? "" : c.error();

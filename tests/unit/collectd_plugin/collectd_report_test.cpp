@@ -25,7 +25,7 @@ struct Probe {
   std::optional<StoredState> previous;
 
   Probe(const std::string& url, ProbeResult r, std::optional<StoredState> before = std::nullopt,
-        SentAuth sent = {}) {
+        const SentAuth& sent = {}) {
     endpoint.name = "api";
     endpoint.interval_s = 30;
     endpoint.job.spec.url = url;
@@ -43,7 +43,7 @@ struct Probe {
   Dispatch dispatch() const { return describe(report()); }
 };
 
-ProbeResult answer(int status, std::string headers = "", long new_connections = 1) {
+ProbeResult answer(int status, const std::string& headers = "", long new_connections = 1) {
   ProbeResult r;
   r.status = status;
   r.http_version = "HTTP/1.1";

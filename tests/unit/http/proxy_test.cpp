@@ -8,7 +8,7 @@
 namespace probewise {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
+EnvLookup env_of(const std::map<std::string, std::string>& vars) {
   return [vars](const char* name) -> std::optional<std::string> {
     auto it = vars.find(name);
     if (it == vars.end()) return std::nullopt;
