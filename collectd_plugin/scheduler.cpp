@@ -38,6 +38,21 @@ double system_wall() {
          1e6;
 }
 
+// The tick for these endpoints: about kProbesPerTick probes due in each, at
+// most half the shortest interval.
+std::chrono::duration<double> tick_for(const std::vector<EndpointConfig>& endpoints) {
+  double shortest_s = 3600;
+  double per_second = 0;  // probes
+  for (const auto& e : endpoints) {
+    shortest_s = std::min(shortest_s, e.interval_s);
+    if (e.interval_s > 0) per_second += 1 / e.interval_s;
+  }
+  const double longest_tick = std::min(kMaxTick.count(), shortest_s / 2);
+  const double tick = per_second > 0 ? kProbesPerTick / per_second : longest_tick;
+  return std::chrono::duration<double>(
+      std::clamp(tick, kMinTick.count(), std::max(kMinTick.count(), longest_tick)));
+}
+
 // What a stored state says, apart from when it was last seen: a change of
 // this is written at once.
 std::size_t meaning(const StoredState& s) {
@@ -61,16 +76,7 @@ Scheduler::Scheduler(PluginConfig config, SchedulerHooks hooks)
       prober_(config_.max_connections_per_host, std::max(1, config_.max_concurrency)),
       epoch_(Clock::now()) {
   stats_logged_ = epoch_;
-  double shortest_s = 3600;
-  double per_second = 0;  // probes
-  for (const auto& e : config_.endpoints) {
-    shortest_s = std::min(shortest_s, e.interval_s);
-    if (e.interval_s > 0) per_second += 1 / e.interval_s;
-  }
-  const double longest_tick = std::min(kMaxTick.count(), shortest_s / 2);
-  const double tick = per_second > 0 ? kProbesPerTick / per_second : longest_tick;
-  tick_ = duration_cast<Clock::duration>(std::chrono::duration<double>(
-      std::clamp(tick, kMinTick.count(), std::max(kMinTick.count(), longest_tick))));
+  tick_ = duration_cast<Clock::duration>(tick_for(config_.endpoints));
   runtime_.resize(config_.endpoints.size());
   const std::size_t n = config_.endpoints.size();
   for (std::size_t i = 0; i < n; ++i) {

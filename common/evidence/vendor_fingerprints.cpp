@@ -5,6 +5,7 @@
 #include <cctype>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/text.h"
@@ -163,13 +164,13 @@ const CloudflareCode* cloudflare_code(const PageText& text) {
 }
 
 Signal block_signal(std::string_view vendor, std::string_view reason, Strength strength,
-                    std::string_view detail, const std::string& what, const std::string& id) {
+                    std::string_view detail, std::string what, const std::string& id) {
   Signal s;
   s.reason = std::string(reason);
   s.strength = strength;
   s.detail = std::string(detail);
   s.vendor = std::string(vendor);
-  s.evidence = vendor.empty() ? what : std::string(vendor) + ": " + what;
+  s.evidence = vendor.empty() ? std::move(what) : std::string(vendor) + ": " + what;
   if (!id.empty()) s.evidence += "; " + id;
   return s;
 }
