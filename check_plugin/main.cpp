@@ -18,6 +18,10 @@
 #include "output/redact.h"
 #include "output/render.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace {
 
 int g_timeout_state = 2;
@@ -81,6 +85,9 @@ int main(int argc, char** argv) {
     else
       print(render_nagios(result, verdict, c.policy, c.render));
     std::fflush(stdout);
+#if defined(__SANITIZE_ADDRESS__)
+    __lsan_do_leak_check();  // _exit below skips the sanitizer's own check at exit
+#endif
     // Skip exit handlers (OpenSSL's clean-up costs more than the check):
     // everything is written and nothing else is left to release.
     _exit(static_cast<int>(verdict.state));

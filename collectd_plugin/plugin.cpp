@@ -11,6 +11,7 @@
 #include "collectd_api.h"
 #include "config.h"
 #include "dispatch.h"
+#include "fd_budget.h"
 #include "http/request.h"
 #include "worker.h"
 
@@ -104,7 +105,11 @@ int on_init() noexcept {
     const plugin_ctx_t context = plugin_get_ctx();
     hooks.thread_start = [context] { plugin_set_ctx(context); };
     const std::size_t endpoints = plugin->config.endpoints.size();
-    const int concurrency = plugin->config.max_concurrency;
+    const FdBudget budget =
+        fit_concurrency(plugin->config.max_concurrency, nofile_soft_limit(), open_descriptors());
+    if (budget.reduced) say(LogLevel::warning, budget.message);
+    plugin->config.max_concurrency = budget.concurrency;
+    const int concurrency = budget.concurrency;
     plugin->worker = std::make_unique<Worker>(std::move(plugin->config), std::move(hooks));
     plugin->config = PluginConfig{};
     plugin->worker->start();

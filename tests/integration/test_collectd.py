@@ -20,36 +20,21 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 import unittest
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SERVERS_DIR = os.path.normpath(os.path.join(HERE, "..", "servers"))
-PLUGIN = os.environ.get("PROBEWISE_COLLECTD_PLUGIN") or os.path.normpath(
-    os.path.join(HERE, "..", "..", "build", "collectd_plugin", "probewise.so"))
-COLLECTD = shutil.which("collectd") or "/usr/sbin/collectd"
-COLLECTD_PLUGINS = "/usr/lib/collectd"
-TYPES_DB = "/usr/share/collectd/types.db"
-HOST = "testhost"
-VALGRIND_SECONDS = int(os.environ.get("PROBEWISE_VALGRIND_SECONDS", "30"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import collectd_run  # noqa: E402
+from collectd_run import (FAILURE, HOST, OKAY, PLUGIN, SANITIZE, WARNING, by_instance,  # noqa: E402
+                          main_or_skip, start_server, stop_servers)
 
-FAILURE, WARNING, OKAY = 1, 2, 4  # collectd's NOTIF_* severities
+VALGRIND_SECONDS = int(os.environ.get("PROBEWISE_VALGRIND_SECONDS", "30"))
 CLIENT_SECRET = "s3cret"          # authserver.py's client secret for client "mon"
 
-
-def collectd_missing():
-    needed = [COLLECTD, TYPES_DB] + [os.path.join(COLLECTD_PLUGINS, p + ".so")
-                                     for p in ("unixsock", "csv", "logfile", "python")]
-    return [p for p in needed if not os.path.exists(p)]
-
-
-# --- fixtures ----------------------------------------------------------------
 
 class Env:
     tmp = None
@@ -60,47 +45,19 @@ class Env:
     refused_port = None
 
 
-def start_server(script):
-    port_file = os.path.join(Env.tmp, os.path.basename(script) + ".port")
-    log = open(os.path.join(Env.tmp, os.path.basename(script) + ".log"), "wb")
-    args = [sys.executable, os.path.join(SERVERS_DIR, script), "--port-file", port_file]
-    if script == "testserver.py":
-        args.append("--exit-with-parent")
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    log.close()
-    Env.servers.append(proc)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if os.path.exists(port_file):
-            with open(port_file) as f:
-                text = f.read().strip()
-            if text:
-                return int(text)
-        if proc.poll() is not None:
-            raise RuntimeError("%s exited with %s" % (script, proc.returncode))
-        time.sleep(0.05)
-    raise RuntimeError("%s did not start" % script)
-
-
 def setUpModule():
     if not os.path.exists(PLUGIN):
         raise RuntimeError("no plugin at %s (set PROBEWISE_COLLECTD_PLUGIN)" % PLUGIN)
     Env.tmp = tempfile.mkdtemp(prefix="probewise-collectd-")
-    Env.test_port = start_server("testserver.py")
-    Env.auth_port = start_server("authserver.py")
+    Env.test_port = start_server(Env.tmp, "testserver.py", Env.servers)
+    Env.auth_port = start_server(Env.tmp, "authserver.py", Env.servers)
     Env.refused = socket.socket()
     Env.refused.bind(("127.0.0.1", 0))
     Env.refused_port = Env.refused.getsockname()[1]
 
 
 def tearDownModule():
-    for proc in Env.servers:
-        proc.terminate()
-    for proc in Env.servers:
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    stop_servers(Env.servers)
     if Env.refused:
         Env.refused.close()
     if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
@@ -112,155 +69,8 @@ def control(**query):
     urllib.request.urlopen("http://127.0.0.1:%d/control?%s" % (Env.auth_port, q), timeout=5).read()
 
 
-NOTIFY_MODULE = '''
-import collectd, json, os
-PATH = os.environ["PROBEWISE_NOTIFICATIONS"]
-def notify(n):
-    with open(PATH, "a") as f:
-        f.write(json.dumps({"severity": n.severity, "message": n.message, "host": n.host,
-                            "plugin": n.plugin, "plugin_instance": n.plugin_instance,
-                            "meta": dict(n.meta)}) + "\\n")
-collectd.register_notification(notify)
-'''
-
-
-class Collectd:
-    """One collectd run in its own directory, with its own plugins and state."""
-
-    def __init__(self, name, endpoints, state_dir, python=True, valgrind=False, max_concurrency=16):
-        self.dir = os.path.join(Env.tmp, name)
-        os.makedirs(self.dir, exist_ok=True)
-        self.plugins = os.path.join(self.dir, "plugins")
-        os.makedirs(self.plugins, exist_ok=True)
-        # collectd loads plugins from one directory and refuses symlinks.
-        for p in ("unixsock", "csv", "logfile", "python"):
-            shutil.copy(os.path.join(COLLECTD_PLUGINS, p + ".so"), self.plugins)
-        shutil.copy(PLUGIN, os.path.join(self.plugins, "probewise.so"))
-        self.socket = os.path.join(self.dir, "sock")
-        self.log = os.path.join(self.dir, "collectd.log")
-        self.notifications_file = os.path.join(self.dir, "notifications.jsonl")
-        self.valgrind_log = os.path.join(self.dir, "valgrind.%p.log")
-        with open(os.path.join(self.dir, "notify_capture.py"), "w") as f:
-            f.write(NOTIFY_MODULE)
-        lines = [
-            'Hostname "%s"' % HOST,
-            'FQDNLookup false',
-            'Interval 1',
-            'BaseDir "%s"' % self.dir,
-            'PIDFile "%s/collectd.pid"' % self.dir,
-            'PluginDir "%s"' % self.plugins,
-            'TypesDB "%s"' % TYPES_DB,
-            'LoadPlugin logfile',
-            '<Plugin logfile>',
-            '  LogLevel info',
-            '  File "%s"' % self.log,
-            '  PrintSeverity true',
-            '</Plugin>',
-            'LoadPlugin unixsock',
-            '<Plugin unixsock>',
-            '  SocketFile "%s"' % self.socket,
-            '</Plugin>',
-            'LoadPlugin csv',
-            '<Plugin csv>',
-            '  DataDir "%s/csv"' % self.dir,
-            '</Plugin>',
-        ]
-        if python:
-            lines += [
-                '<LoadPlugin python>',
-                '  Globals true',
-                '</LoadPlugin>',
-                '<Plugin python>',
-                '  ModulePath "%s"' % self.dir,
-                '  Import "notify_capture"',
-                '</Plugin>',
-            ]
-        lines += ['LoadPlugin probewise', '<Plugin probewise>', '  MaxConcurrency %d' % max_concurrency,
-                  '  StateDir "%s"' % state_dir]
-        for name, keys in endpoints:
-            lines.append('  <Endpoint "%s">' % name)
-            lines += ["    " + k for k in keys]
-            lines.append('  </Endpoint>')
-        lines.append('</Plugin>')
-        self.conf = os.path.join(self.dir, "collectd.conf")
-        with open(self.conf, "w") as f:
-            f.write("\n".join(lines) + "\n")
-        env = dict(os.environ, PROBEWISE_NOTIFICATIONS=self.notifications_file)
-        cmd = [COLLECTD, "-f", "-C", self.conf]
-        if valgrind:
-            cmd = ["valgrind", "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite,indirect,possible",
-                   "--errors-for-leak-kinds=definite,indirect,possible", "--num-callers=40",
-                   "--log-file=" + self.valgrind_log] + cmd
-        self.out = open(os.path.join(self.dir, "stdout.log"), "ab")
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self.out, stderr=self.out, env=env)
-
-    def stop(self, timeout=30):
-        """SIGTERM, as an init system would; returns collectd's exit code."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                raise AssertionError("collectd did not stop within %d s of SIGTERM" % timeout)
-        self.out.close()
-        return self.proc.returncode
-
-    def command(self, text):
-        with socket.socket(socket.AF_UNIX) as s:
-            s.settimeout(10)
-            s.connect(self.socket)
-            with s.makefile("rw") as f:
-                f.write(text + "\n")
-                f.flush()
-                count = int(f.readline().split()[0])
-                lines = [f.readline().rstrip("\n") for _ in range(max(count, 0))]
-        return count, lines
-
-    def value(self, endpoint, metric):
-        """The cached value of host/probewise-<endpoint>/<metric>, None if there is none."""
-        try:
-            count, lines = self.command('GETVAL "%s/probewise-%s/%s"' % (HOST, endpoint, metric))
-        except OSError:
-            return None
-        if count < 1:
-            return None
-        value = lines[0].split("=", 1)[1]
-        return float("nan") if value == "NaN" else float(value)
-
-    def metrics(self, endpoint):
-        try:
-            count, lines = self.command("LISTVAL")
-        except OSError:
-            return set()
-        prefix = "%s/probewise-%s/" % (HOST, endpoint)
-        return {l.split(" ", 1)[1][len(prefix):] for l in lines if l.split(" ", 1)[1].startswith(prefix)}
-
-    def notifications(self):
-        if not os.path.exists(self.notifications_file):
-            return []
-        with open(self.notifications_file) as f:
-            return [json.loads(l) for l in f if l.strip()]
-
-    def log_text(self):
-        if not os.path.exists(self.log):
-            return ""
-        with open(self.log, errors="replace") as f:
-            return f.read()
-
-    def wait_for(self, what, predicate, timeout=20):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("collectd exited (%s) while waiting for %s:\n%s"
-                                     % (self.proc.returncode, what, self.log_text()[-3000:]))
-            result = predicate()
-            if result:
-                return result
-            time.sleep(0.2)
-        raise AssertionError("timed out waiting for %s\nlog:\n%s\nnotifications:\n%s"
-                             % (what, self.log_text()[-3000:], json.dumps(self.notifications(), indent=1)))
+def Collectd(name, endpoints, state_dir, **kw):
+    return collectd_run.Collectd(Env.tmp, name, endpoints, state_dir, **kw)
 
 
 def endpoints(state_tag=""):
@@ -283,10 +93,6 @@ def endpoints(state_tag=""):
     ]
 
 
-def by_instance(notifications, name):
-    return [n for n in notifications if n["plugin_instance"] == name]
-
-
 class Probing(unittest.TestCase):
     """One collectd for the whole class (a few seconds of start-up saved per test)."""
 
@@ -300,7 +106,9 @@ class Probing(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.rc = cls.c.stop()
+        rc = cls.c.stop()
+        if rc != 0:
+            raise AssertionError("collectd exited with %s" % rc)
 
     def test_healthy(self):
         c = self.c
@@ -422,6 +230,7 @@ class Restart(unittest.TestCase):
 
 
 @unittest.skipUnless(shutil.which("valgrind"), "valgrind is not installed")
+@unittest.skipIf(SANITIZE, "a sanitized build does not run under valgrind")
 class Valgrind(unittest.TestCase):
     """collectd under memcheck: no error and no leak through probewise.so."""
 
@@ -454,8 +263,4 @@ class Valgrind(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    missing = collectd_missing()
-    if missing:
-        print("collectd is not installed (missing %s): skipped" % ", ".join(missing))
-        sys.exit(77)
-    unittest.main()
+    main_or_skip(unittest.main)

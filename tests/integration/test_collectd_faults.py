@@ -1,0 +1,123 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""probewise.so in a real collectd under faults of its own host: stopped with
+thousands of transfers in flight, an open-file limit below MaxConcurrency.
+
+    PROBEWISE_COLLECTD_PLUGIN=build/collectd_plugin/probewise.so python3 tests/integration/test_collectd_faults.py -v
+
+PROBEWISE_INFLIGHT sets how many transfers are in flight at the stop (10000;
+the sanitizer stage uses fewer: every handle costs it several times more).
+Exit code 77 (ctest: skipped) when collectd is not installed.
+"""
+
+import os
+import re
+import resource
+import shutil
+import socket
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import collectd_run  # noqa: E402
+from collectd_run import PLUGIN, SANITIZE, main_or_skip, open_fds, start_server, stop_servers  # noqa: E402
+
+INFLIGHT = int(os.environ.get("PROBEWISE_INFLIGHT", "2000" if SANITIZE else "10000"))
+
+
+class Env:
+    tmp = None
+    servers = []
+    test_port = None
+
+
+def setUpModule():
+    if not os.path.exists(PLUGIN):
+        raise RuntimeError("no plugin at %s (set PROBEWISE_COLLECTD_PLUGIN)" % PLUGIN)
+    Env.tmp = tempfile.mkdtemp(prefix="probewise-faults-")
+    Env.test_port = start_server(Env.tmp, "testserver.py", Env.servers)
+
+
+def tearDownModule():
+    stop_servers(Env.servers)
+    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
+        shutil.rmtree(Env.tmp, ignore_errors=True)
+
+
+def Collectd(name, endpoints, **kw):
+    state = tempfile.mkdtemp(dir=Env.tmp, prefix="state-")
+    return collectd_run.Collectd(Env.tmp, name, endpoints, state, **kw)
+
+
+class Shutdown(unittest.TestCase):
+    """SIGTERM with every transfer in flight: collectd is gone within 2 s."""
+
+    def test_stop_with_transfers_in_flight(self):
+        # A listener that never accepts: the kernel completes what its backlog
+        # holds, the rest wait in SYN retries; none ever gets an answer.
+        sink = socket.socket()
+        sink.bind(("127.0.0.1", 0))
+        sink.listen(65535)
+        port = sink.getsockname()[1]
+        try:
+            eps = [("s%05d" % i, ['URL "http://127.0.0.1:%d/p%d"' % (port, i), "Timeout 120", "Interval 2",
+                                  "PersistState false"])
+                   for i in range(INFLIGHT)]
+            # As many descriptors as this machine lets a process have (the
+            # hard limit cannot be raised without CAP_SYS_RESOURCE): the
+            # plugin runs as many transfers as they leave room for.
+            hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+            nofile = min(3 * INFLIGHT + 1024, hard if hard != resource.RLIM_INFINITY else 1 << 20)
+            c = Collectd("shutdown", eps, python=False, max_concurrency=INFLIGHT, nofile=nofile)
+            started = c.wait_for("the plugin's start", lambda: re.search(
+                r"probing %d endpoints, at most (\d+) at once" % INFLIGHT, c.log_text()), timeout=60)
+            at_once = int(started.group(1))
+            self.assertGreaterEqual(at_once, min(INFLIGHT, nofile * 4 // 10), c.log_text()[-2000:])
+            # Every endpoint falls due within its first interval (2 s) and none ends.
+            c.wait_for("%d transfers in flight" % at_once,
+                       lambda: open_fds(c.pid()) >= at_once, timeout=120 if SANITIZE else 60)
+            held = open_fds(c.pid())
+            t = time.monotonic()
+            rc = c.stop(timeout=60)
+            took = time.monotonic() - t
+            self.assertEqual(rc, 0, c.log_text()[-2000:])
+            self.assertLess(took, 2.0 if not SANITIZE else 10.0,
+                            "collectd took %.2f s to stop with %d sockets open" % (took, held))
+            self.assertNotIn("[error]", c.log_text())
+            print("\nstopped with %d transfers in flight (%d descriptors open) in %.2f s"
+                  % (at_once, held, took), file=sys.stderr)
+        finally:
+            sink.close()
+
+
+class FileLimit(unittest.TestCase):
+    """ulimit -n below what MaxConcurrency needs: one clear line, and the
+    endpoints are still probed, as many at once as the limit allows."""
+
+    def test_low_nofile(self):
+        test = "http://127.0.0.1:%d" % Env.test_port
+        eps = [("f%02d" % i, ['URL "%s/slow?ms=200"' % test, "Timeout 5"]) for i in range(20)]
+        c = Collectd("nofile", eps, python=False, max_concurrency=256, nofile=64)
+        try:
+            c.wait_for("every endpoint probed", lambda: all(
+                c.value(name, "gauge-state") is not None for name, _ in eps), timeout=60)
+            time.sleep(3)
+            for name, _ in eps:
+                self.assertEqual(c.value(name, "bool-up"), 1, name)
+                self.assertEqual(c.value(name, "response_code"), 200, name)
+            log = c.log_text()
+            lines = [l for l in log.splitlines() if "MaxConcurrency 256 needs" in l]
+            self.assertEqual(len(lines), 1, log[-3000:])
+            self.assertIn("[warning] probewise plugin: ", lines[0])
+            self.assertRegex(lines[0], r"the limit is 64 \(ulimit -n; \d+ open already\): probing at most \d+ at once")
+            self.assertIn("probing 20 endpoints, at most %s at once"
+                          % re.search(r"probing at most (\d+) at once", lines[0]).group(1), log)
+            self.assertNotIn("Too many open files", log)
+        finally:
+            self.assertEqual(c.stop(), 0)
+
+
+if __name__ == "__main__":
+    main_or_skip(unittest.main)
