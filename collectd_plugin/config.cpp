@@ -24,10 +24,10 @@ std::string block_path(const std::string& endpoint) {
   return "<Plugin probewise>" + (endpoint.empty() ? "" : " <Endpoint \"" + endpoint + "\">");
 }
 
-// " (at /etc/collectd/collectd.conf:42)" when the line can be found.
-std::string at(const ConfigLines* lines, const std::string& endpoint, const std::string& key) {
+// " (at /etc/collectd/collectd.conf:42)" when the item's place is known.
+std::string at(const ExpandedConfig* lines, const oconfig_item_t& item) {
   if (!lines) return "";
-  auto where = lines->find(endpoint, key);
+  auto where = lines->where(item);
   return where ? " (at " + *where + ")" : "";
 }
 
@@ -53,7 +53,7 @@ EndpointBuilder endpoint_defaults(const std::string& name, double interval_s, co
   return b;
 }
 
-void read_endpoint_keys(const oconfig_item_t& block, EndpointBuilder& b, const ConfigLines* lines,
+void read_endpoint_keys(const oconfig_item_t& block, EndpointBuilder& b, const ExpandedConfig* lines,
                         std::vector<std::string>& errors) {
   const std::string& name = b.e.name;
   const std::string where = block_path(name);
@@ -62,32 +62,34 @@ void read_endpoint_keys(const oconfig_item_t& block, EndpointBuilder& b, const C
     const std::string key = key_of(item);
     if (item.children_num > 0) {
       errors.push_back(where + ": <" + key + "> is not a block the plugin knows; expected a key such as URL" +
-                       at(lines, name, "<" + key));
+                       at(lines, item));
       continue;
     }
     const EndpointKey* k = find_endpoint_key(key);
     if (!k) {
       errors.push_back(where + ": unknown key \"" + key + "\"" + endpoint_key_suggestion(key) +
-                       at(lines, name, key));
+                       at(lines, item));
       continue;
     }
     if (auto problem = k->set(b, item))
-      errors.push_back(problem_text(where, item, *problem, k->secret) + at(lines, name, key));
+      errors.push_back(problem_text(where, item, *problem, k->secret) + at(lines, item));
   }
 }
 
 // What only the whole block can tell: a missing URL, a partial OAuth client,
 // defaults that depend on other keys.
-void complete_endpoint(EndpointBuilder& b, const ConfigLines* lines, std::vector<std::string>& errors) {
+void complete_endpoint(const oconfig_item_t& block, EndpointBuilder& b, const ExpandedConfig* lines,
+                       std::vector<std::string>& errors) {
   const std::string where = block_path(b.e.name);
   RequestSpec& spec = b.e.job.spec;
   if (spec.url.empty())
-    errors.push_back(where + ": URL: missing; every endpoint needs one" + at(lines, b.e.name, ""));
+    errors.push_back(where + ": URL: missing; every endpoint needs one" + at(lines, block));
   if (b.oauth) {
     if (b.oauth->token_url.empty() || b.oauth->client_id.empty() || b.oauth->client_secret_file.empty())
       errors.push_back(where +
                        ": OAuth2TokenURL, OAuth2ClientID and OAuth2ClientSecretFile: expected all three "
-                       "together (OAuth2Scope is optional)");
+                       "together (OAuth2Scope is optional)" +
+                       at(lines, block));
     b.e.job.oauth2 = b.oauth;
   }
   if (!b.timeout_set) {
@@ -103,11 +105,11 @@ void complete_endpoint(EndpointBuilder& b, const ConfigLines* lines, std::vector
 
 std::optional<EndpointConfig> read_endpoint(const oconfig_item_t& block, const std::string& name,
                                             double default_interval_s, const PluginDefaults& plugin,
-                                            const ConfigLines* lines, std::vector<std::string>& errors) {
+                                            const ExpandedConfig* lines, std::vector<std::string>& errors) {
   const std::size_t errors_before = errors.size();
   EndpointBuilder b = endpoint_defaults(name, default_interval_s, plugin);
   read_endpoint_keys(block, b, lines, errors);
-  complete_endpoint(b, lines, errors);
+  complete_endpoint(block, b, lines, errors);
   if (errors.size() != errors_before) return std::nullopt;
   return std::move(b.e);
 }
@@ -121,7 +123,7 @@ Check set_count(const oconfig_item_t& item, int& out, int low, const std::string
 }
 
 // The plugin-wide keys, read before the endpoints: they are their defaults.
-PluginDefaults read_plugin_keys(const oconfig_item_t& block, const ConfigLines* lines, ConfigResult& out) {
+PluginDefaults read_plugin_keys(const oconfig_item_t& block, const ExpandedConfig* lines, ConfigResult& out) {
   const std::string where = block_path("");
   PluginDefaults defaults;
   for (int c = 0; c < block.children_num; ++c) {
@@ -144,17 +146,17 @@ PluginDefaults read_plugin_keys(const oconfig_item_t& block, const ConfigLines* 
       out.errors.push_back(where + ": unknown key \"" + key + "\"" + hint +
                            "; expected MaxConcurrency, MaxConnectionsPerHost, StateDir, PersistState or "
                            "<Endpoint \"name\"> blocks" +
-                           at(lines, "", key));
+                           at(lines, item));
       continue;
     }
-    if (problem) out.errors.push_back(problem_text(where, item, *problem, false) + at(lines, "", key));
+    if (problem) out.errors.push_back(problem_text(where, item, *problem, false) + at(lines, item));
   }
   return defaults;
 }
 
 // The <Endpoint "name"> blocks; one with errors is left out with them.
 void read_endpoints(const oconfig_item_t& block, double default_interval_s, const PluginDefaults& defaults,
-                    const std::vector<std::string>& taken, const ConfigLines* lines, ConfigResult& out) {
+                    const std::vector<std::string>& taken, const ExpandedConfig* lines, ConfigResult& out) {
   const std::string where = block_path("");
   std::vector<std::string> names = taken;
   int blocks = 0;
@@ -167,24 +169,26 @@ void read_endpoints(const oconfig_item_t& block, double default_interval_s, cons
       out.errors.push_back(where +
                            ": <Endpoint>: expected one name in quotes, 1 to 127 characters without '/' "
                            "(it becomes the plugin instance), got " +
-                           given(item, false) + "; the block is ignored");
+                           given(item, false) + "; the block is ignored" + at(lines, item));
       continue;
     }
     if (std::find(names.begin(), names.end(), *name) != names.end()) {
       out.errors.push_back(block_path(*name) +
                            ": the name is taken by an earlier <Endpoint>; expected each "
-                           "endpoint to have its own name; the block is ignored");
+                           "endpoint to have its own name; the block is ignored" +
+                           at(lines, item));
       continue;
     }
     auto endpoint = read_endpoint(item, *name, default_interval_s, defaults, lines, out.errors);
     if (!endpoint) {
-      out.errors.push_back(block_path(*name) + ": not probed because of the errors above");
+      out.errors.push_back(block_path(*name) + ": not probed because of the errors above" + at(lines, item));
       continue;
     }
     names.push_back(*name);
     out.config.endpoints.push_back(std::move(*endpoint));
   }
-  if (blocks == 0) out.errors.push_back(where + ": no <Endpoint \"name\"> block; expected at least one");
+  if (blocks == 0)
+    out.errors.push_back(where + ": no <Endpoint \"name\"> block; expected at least one" + at(lines, block));
 }
 
 // SPEC 1.6: a warning for each credential file that others may read, once
@@ -206,7 +210,7 @@ std::string default_user_agent() {
 }
 
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
-                         const std::vector<std::string>& taken, const ConfigLines* lines) {
+                         const std::vector<std::string>& taken, const ExpandedConfig* lines) {
   ConfigResult out;
   const PluginDefaults defaults = read_plugin_keys(block, lines, out);
   read_endpoints(block, default_interval_s, defaults, taken, lines, out);

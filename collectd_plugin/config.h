@@ -49,9 +49,10 @@ struct ConfigResult {
 
 // `default_interval_s`: collectd's interval for the plugin. `taken` are the
 // endpoint names configured already (by an earlier <Plugin probewise> block).
-// With `lines`, an error also says in which file and line its key is.
+// With `lines` (the block's own tree, Includes expanded), an error also
+// says in which file and line its item is.
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
-                         const std::vector<std::string>& taken = {}, const ConfigLines* lines = nullptr);
+                         const std::vector<std::string>& taken = {}, const ExpandedConfig* lines = nullptr);
 
 // "probewise/0.1.0 (collectd plugin)"
 std::string default_user_agent();

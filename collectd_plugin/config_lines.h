@@ -1,38 +1,87 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Where a key of the plugin's configuration is written. collectd's parsed
-// tree (oconfig_item_t) keeps no line numbers, so error messages find the
-// line by reading the config file again: best effort, the file given with
-// -C (else Debian's /etc/collectd/collectd.conf) and the files it includes.
+// The plugin's configuration as written: collectd's parsed tree
+// (oconfig_item_t) keeps no file names or line numbers and leaves an
+// `Include` inside a <Plugin> block to the plugin (collectd 5.12 expands
+// only top-level ones, relative to its working directory). Here:
+//   - the config files are read again, as collectd reads them (top-level
+//     Includes in place, sorted, Filter), to find where each <Plugin
+//     probewise> block and each of its items was written;
+//   - Include items inside the block are expanded at any depth, with paths
+//     relative to the file that holds the Include, and the result is a tree
+//     of the same C type, so that the reader of the block sees no Include.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+extern "C" {
+#include <liboconfig/oconfig.h>
+}
 
 namespace probewise {
 
-class ConfigLines {
- public:
-  // Reads `path` and, one level deep, the files and directories it includes.
-  explicit ConfigLines(const std::string& path);
-  // Lines of already read files (tests).
-  ConfigLines(std::string name, const std::string& text);
+// One statement or block of a config file, where it was written. Values
+// are kept as written (quotes removed, escapes resolved) with whether they
+// were quoted; collectd's own parser decides their types.
+struct LocatedNode {
+  std::string key;
+  std::vector<std::string> args;
+  std::vector<bool> quoted;
+  std::string file;
+  int line = 0;
+  std::vector<LocatedNode> children;
+};
 
-  // "/etc/collectd/collectd.conf:42" for `key` in <Endpoint "endpoint"> of a
-  // <Plugin probewise> block (key "" = the <Endpoint> line itself; endpoint
-  // "" = the <Plugin> block's own keys); nullopt when it is not found once.
-  std::optional<std::string> find(const std::string& endpoint, const std::string& key) const;
+// Reads collectd's config syntax: `Key value ...`, `<Key value>` ...
+// `</Key>`, `#` comments, `\` at the end of a line to continue it. Never
+// fails: what it cannot read ends the block it is in.
+LocatedNode parse_located(const std::string& text, const std::string& file);
+
+// Every <Plugin probewise> block, in the order collectd hands them to the
+// plugin: `path` and, in place, the files its top-level Includes name.
+std::vector<LocatedNode> plugin_blocks(const std::string& path);
+
+// collectd's parser for one file (oconfig_parse_file) and its free
+// (oconfig_free); tests give their own.
+struct ConfigParser {
+  std::function<oconfig_item_t*(const std::string& path)> parse;
+  std::function<void(oconfig_item_t*)> free;
+};
+
+// A <Plugin probewise> block with its Includes expanded; owns the tree.
+class ExpandedConfig {
+ public:
+  // `located`: the block as written (from plugin_blocks), or nullptr when
+  // it could not be found (then items have no place and relative Include
+  // paths are taken from the working directory, as collectd does).
+  ExpandedConfig(const oconfig_item_t& block, const LocatedNode* located, const ConfigParser& parser);
+  ~ExpandedConfig();
+  ExpandedConfig(const ExpandedConfig&) = delete;
+  ExpandedConfig& operator=(const ExpandedConfig&) = delete;
+
+  const oconfig_item_t& root() const;
+  // "/etc/collectd/collectd.conf:42", for any item of root()'s tree.
+  std::optional<std::string> where(const oconfig_item_t& item) const;
+  // Include problems (missing file, too deep, a loop), each with its place.
+  const std::vector<std::string>& errors() const { return errors_; }
 
  private:
-  struct Line {
-    std::size_t file;
-    int number;
-    std::string endpoint;  // the <Endpoint> it is in, "" outside one
-    std::string key;       // first word, lower case; "<endpoint" for the block line
-  };
-  void scan(std::size_t file, const std::string& text, std::vector<std::string>* includes);
-  std::vector<std::string> files_;
-  std::vector<Line> lines_;
+  struct Item;
+  struct Storage;
+  void expand(const oconfig_item_t* items, int n, const std::vector<LocatedNode>* twins,
+              const std::string& file, int depth, std::vector<std::string>& stack, std::vector<Item>& out);
+  void include(const oconfig_item_t& item, const std::optional<std::string>& at, const std::string& file,
+               int depth, std::vector<std::string>& stack, std::vector<Item>& out);
+  void materialize(oconfig_item_t& dst, Item& src, oconfig_item_t* parent);
+
+  ConfigParser parser_;
+  std::unique_ptr<Storage> storage_;
+  std::unordered_map<const oconfig_item_t*, std::string> where_;
+  std::vector<std::string> errors_;
 };
 
 // The config file collectd was started with: -C from /proc/self/cmdline.

@@ -10,6 +10,7 @@
 
 #include "collectd_api.h"
 #include "config.h"
+#include "config_lines.h"
 #include "dispatch.h"
 #include "fd_budget.h"
 #include "http/request.h"
@@ -24,6 +25,8 @@ namespace {
 struct Plugin {
   PluginConfig config;
   bool config_failed = false;
+  std::size_t blocks_seen = 0;
+  std::vector<LocatedNode> written;  // the blocks as the files hold them, until init
   bool curl_ready = false;
   std::unique_ptr<Worker> worker;
 };
@@ -50,12 +53,16 @@ int on_config(oconfig_item_t* block) noexcept {
     if (!plugin) plugin = std::make_unique<Plugin>();
     std::vector<std::string> taken;
     for (const auto& e : plugin->config.endpoints) taken.push_back(e.name);
-    // The file is read again only when there is an error to place.
-    ConfigResult read = read_config(*block, collectd_interval_seconds(), taken);
-    if (!read.errors.empty()) {
-      const ConfigLines lines(collectd_config_path());
-      read = read_config(*block, collectd_interval_seconds(), taken, &lines);
-    }
+    // collectd hands the <Plugin probewise> blocks over in the order of the
+    // files: the n-th call is the n-th block written.
+    if (plugin->blocks_seen == 0) plugin->written = plugin_blocks(collectd_config_path());
+    const std::size_t nth = plugin->blocks_seen++;
+    const LocatedNode* located = nth < plugin->written.size() ? &plugin->written[nth] : nullptr;
+    const ConfigParser collectds{[](const std::string& path) { return oconfig_parse_file(path.c_str()); },
+                                 oconfig_free};
+    const ExpandedConfig expanded(*block, located, collectds);
+    for (const auto& e : expanded.errors()) say(LogLevel::error, "<Plugin probewise>: " + e);
+    ConfigResult read = read_config(expanded.root(), collectd_interval_seconds(), taken, &expanded);
     for (const auto& w : read.warnings) say(LogLevel::warning, w);
     for (const auto& e : read.errors) say(LogLevel::error, e);
     // A second <Plugin probewise> block keeps the first one's settings unless it sets its own.
@@ -112,6 +119,7 @@ int on_init() noexcept {
     const int concurrency = budget.concurrency;
     plugin->worker = std::make_unique<Worker>(std::move(plugin->config), std::move(hooks));
     plugin->config = PluginConfig{};
+    plugin->written.clear();
     plugin->worker->start();
     say(LogLevel::info, "probing " + std::to_string(endpoints) + " endpoint" + (endpoints == 1 ? "" : "s") +
                             ", at most " + std::to_string(concurrency) + " at once");

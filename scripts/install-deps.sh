@@ -14,6 +14,8 @@ packages=(
   # write_prometheus), the demo's rrdtool graphs; check_curl for bench/
   icinga2-bin icinga2-common monitoring-plugins-basic
   librrd8 rrdtool libmicrohttpd12 libprotobuf-c1
+  # bench/collectd_soak.py and its CI test: a network namespace with its own resolver
+  dnsmasq-base iproute2
 )
 missing=()
 for p in "${packages[@]}"; do
