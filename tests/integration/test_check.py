@@ -681,6 +681,11 @@ class HostileServerTest(CheckTestCase):
             ("/endless", "3", {2}),
             # curl accepts ~200 KB of headers; rejecting them is fine too.
             ("/hugeheaders", "10", {0, 2}),
+            ("/manyheaders", "10", {0, 2}),
+            ("/drip", "3", {2}),
+            ("/shortbody", "10", {2}),
+            ("/gzipbomb", "10", {0}),
+            ("/badstatus", "10", {2}),
         ]
         for path, timeout, rcs in cases:
             for args in (self.http(path), self.https(path)):

@@ -12,7 +12,7 @@ number) and serves until SIGTERM or SIGINT. Only the standard library is used.
 Routes live in one table (ROUTES for exact paths, PREFIX_ROUTES for paths
 with a parameter in them); adding a route is adding a function and a row.
 Some routes misbehave on purpose (/timeout, /endless, /garbage, /reset,
-/hugeheaders): everything that could last is bounded by HOLD_SECONDS and
+/hugeheaders, /manyheaders, /drip, /shortbody, /gzipbomb, /badstatus, /loop): everything that could last is bounded by HOLD_SECONDS and
 ends early when the server is asked to stop.
 """
 
@@ -287,6 +287,67 @@ def huge_headers(h):
         h.wfile.write(body)
 
 
+def drip(h):
+    """Headers at once, then the body a byte every 200 ms, for as long as allowed."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/plain")
+    h.send_header("Content-Length", "100000")
+    h.end_headers()
+    deadline = time.monotonic() + HOLD_SECONDS
+    try:
+        while time.monotonic() < deadline and not STOP.is_set():
+            h.wfile.write(b".")
+            h.wfile.flush()
+            time.sleep(0.2)
+    except OSError:
+        pass
+    h.drop_connection()
+
+
+def many_headers(h):
+    """20,000 short header lines (about 300 KB): many, where /hugeheaders has long ones."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/plain")
+    for i in range(20000):
+        h.send_header("X-%d" % i, str(i))
+    body = b"many headers\n"
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    if h.command != "HEAD":
+        h.wfile.write(body)
+
+
+def short_body(h):
+    """Content-Length promises 10000 bytes; 12 come, then the connection closes."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/plain")
+    h.send_header("Content-Length", "10000")
+    h.end_headers()
+    h.wfile.write(b"only twelve\n")
+    h.wfile.flush()
+    h.drop_connection()
+
+
+GZIP_BOMB = None
+
+
+def gzip_bomb(h):
+    """128 MiB of zeros, gzip-compressed to about 128 KB, sent as Content-Encoding: gzip."""
+    global GZIP_BOMB
+    if GZIP_BOMB is None:
+        import zlib
+        c = zlib.compressobj(9, zlib.DEFLATED, 31)
+        block = b"\0" * (1 << 20)
+        GZIP_BOMB = b"".join(c.compress(block) for _ in range(128)) + c.flush()
+    h.reply(200, GZIP_BOMB, headers=[("Content-Encoding", "gzip")])
+
+
+def bad_status_line(h):
+    h.wfile.write(b"HTTP/1.1 two hundred OK\r\nContent-Length: 3\r\n\r\nbad")
+    h.wfile.flush()
+    h.drop_connection()
+
+
 def demo_healthy(h):
     h.reply(200, b'{"status":"pass"}', content_type="application/health+json")
 
@@ -342,6 +403,11 @@ ROUTES = {
     "/garbage": garbage,
     "/reset": reset,
     "/hugeheaders": huge_headers,
+    "/drip": drip,
+    "/manyheaders": many_headers,
+    "/shortbody": short_body,
+    "/gzipbomb": gzip_bomb,
+    "/badstatus": bad_status_line,
     "/demo/healthy": demo_healthy,
     "/demo/unauthorized": demo_unauthorized,
     "/demo/forbidden": demo_forbidden,
