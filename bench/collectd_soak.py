@@ -185,6 +185,10 @@ class Soak:
 
     def start_collectd(self, conf):
         env = dict(os.environ, SOAK_NOTIFICATIONS=self.path("notifications.jsonl"), SOAK_GAPS=self.path("gaps.json"))
+        # A sanitized plugin (scripts/test.sh's sanitizer trees) in Debian's
+        # uninstrumented collectd needs the sanitizer's runtime first.
+        if os.environ.get("PROBEWISE_SANITIZER_RUNTIME"):
+            env["LD_PRELOAD"] = os.environ["PROBEWISE_SANITIZER_RUNTIME"]
         self.collectd = self.start("collectd", self.netns(COLLECTD, "-f", "-C", conf), env=env)
 
     # --- running ----------------------------------------------------------------

@@ -76,6 +76,12 @@ struct ConcurrentProber::Impl {
       return false;
     }
     curl_easy_setopt(easy, CURLOPT_PRIVATE, p);
+#if LIBCURL_VERSION_NUM >= 0x075700
+    // Stopping a transfer that waits for a name must not wait for the
+    // resolver thread (up to resolv.conf's timeout x attempts): collectd's
+    // shutdown would hang that long. The thread ends on its own.
+    curl_easy_setopt(easy, CURLOPT_QUICK_EXIT, 1L);
+#endif
     if (!multi || curl_multi_add_handle(multi.get(), easy) != CURLM_OK) {
       p->result.transport = Transport::error;
       p->result.error = "curl_multi_add_handle failed";

@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -82,6 +83,34 @@ def stop_servers(procs):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+class Servers:
+    """What a collectd test file starts once (setUpModule) and stops at the
+    end (tearDownModule): a temporary directory and the test servers."""
+
+    def __init__(self, prefix, scripts=("testserver.py",)):
+        self.prefix = prefix
+        self.scripts = scripts
+        self.tmp = None
+        self.procs = []
+        self.ports = {}
+
+    def up(self):
+        if not os.path.exists(PLUGIN):
+            raise RuntimeError("no plugin at %s (set PROBEWISE_COLLECTD_PLUGIN)" % PLUGIN)
+        self.tmp = tempfile.mkdtemp(prefix=self.prefix)
+        for script in self.scripts:
+            self.ports[script] = start_server(self.tmp, script, self.procs)
+
+    def down(self):
+        stop_servers(self.procs)
+        if self.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    @property
+    def test_port(self):
+        return self.ports["testserver.py"]
 
 
 def by_instance(notifications, name):

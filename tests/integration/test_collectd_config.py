@@ -11,33 +11,18 @@ Exit code 77 (ctest: skipped) when collectd is not installed.
 
 import os
 import re
-import shutil
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import collectd_run  # noqa: E402
-from collectd_run import PLUGIN, main_or_skip, start_server, stop_servers  # noqa: E402
+from collectd_run import main_or_skip  # noqa: E402
 
 
-class Env:
-    tmp = None
-    servers = []
-    test_port = None
-
-
-def setUpModule():
-    if not os.path.exists(PLUGIN):
-        raise RuntimeError("no plugin at %s (set PROBEWISE_COLLECTD_PLUGIN)" % PLUGIN)
-    Env.tmp = tempfile.mkdtemp(prefix="probewise-config-")
-    Env.test_port = start_server(Env.tmp, "testserver.py", Env.servers)
-
-
-def tearDownModule():
-    stop_servers(Env.servers)
-    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
-        shutil.rmtree(Env.tmp, ignore_errors=True)
+Env = collectd_run.Servers("probewise-config-")
+setUpModule = Env.up
+tearDownModule = Env.down
 
 
 def write(path, text):

@@ -15,6 +15,7 @@ import re
 import resource
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,28 +23,14 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import collectd_run  # noqa: E402
-from collectd_run import PLUGIN, SANITIZE, main_or_skip, open_fds, start_server, stop_servers  # noqa: E402
+from collectd_run import SANITIZE, main_or_skip, open_fds, proc_status  # noqa: E402
 
 INFLIGHT = int(os.environ.get("PROBEWISE_INFLIGHT", "2000" if SANITIZE else "10000"))
 
 
-class Env:
-    tmp = None
-    servers = []
-    test_port = None
-
-
-def setUpModule():
-    if not os.path.exists(PLUGIN):
-        raise RuntimeError("no plugin at %s (set PROBEWISE_COLLECTD_PLUGIN)" % PLUGIN)
-    Env.tmp = tempfile.mkdtemp(prefix="probewise-faults-")
-    Env.test_port = start_server(Env.tmp, "testserver.py", Env.servers)
-
-
-def tearDownModule():
-    stop_servers(Env.servers)
-    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
-        shutil.rmtree(Env.tmp, ignore_errors=True)
+Env = collectd_run.Servers("probewise-faults-")
+setUpModule = Env.up
+tearDownModule = Env.down
 
 
 def Collectd(name, endpoints, **kw):
@@ -90,6 +77,59 @@ class Shutdown(unittest.TestCase):
                   % (at_once, held, took), file=sys.stderr)
         finally:
             sink.close()
+
+
+BLACKHOLE = """
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 53))
+open(__import__("sys").argv[1], "w").close()
+while True:
+    s.recvfrom(4096)  # every query is read and never answered
+"""
+
+
+@unittest.skipUnless(os.geteuid() == 0 and shutil.which("ip"), "needs root and ip (a network namespace)")
+class ShutdownWhileResolving(unittest.TestCase):
+    """SIGTERM while every probe waits for a resolver that never answers (in
+    a network namespace whose only resolver is a black hole): libcurl's
+    resolver threads must not hold collectd up."""
+
+    def test_stop_while_names_resolve(self):
+        ns = "pwfaults%d" % os.getpid()
+        etc = "/etc/netns/" + ns
+        subprocess.run(["ip", "netns", "add", ns], check=True)
+        hole = None
+        try:
+            subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+            os.makedirs(etc, exist_ok=True)
+            with open(os.path.join(etc, "resolv.conf"), "w") as f:
+                f.write("nameserver 127.0.0.1\noptions timeout:30 attempts:3\n")
+            ready = os.path.join(Env.tmp, "blackhole.ready")
+            hole = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", BLACKHOLE, ready])
+            deadline = time.monotonic() + 10
+            while not os.path.exists(ready) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            eps = [("r%03d" % i, ['URL "http://name%d.blackhole.test/"' % i, "Timeout 60", "Interval 2",
+                                  "PersistState false"]) for i in range(200)]
+            c = Collectd("resolving", eps, python=False, max_concurrency=200, prefix=["ip", "netns", "exec", ns])
+            c.wait_for("the plugin's start", lambda: "probing 200 endpoints" in c.log_text(), timeout=30)
+            # Every probe is due within 2 s; give them time to reach the resolver.
+            c.wait_for("resolver threads", lambda: proc_status(c.pid(), "Threads") >= 100, timeout=30)
+            threads = proc_status(c.pid(), "Threads")
+            t = time.monotonic()
+            rc = c.stop(timeout=120)
+            took = time.monotonic() - t
+            self.assertEqual(rc, 0)
+            self.assertLess(took, 2.0 if not SANITIZE else 10.0,
+                            "collectd took %.2f s to stop with %d threads waiting for names" % (took, threads))
+            print("\nstopped with %d threads (resolving) in %.2f s" % (threads, took), file=sys.stderr)
+        finally:
+            if hole:
+                hole.kill()
+                hole.wait()
+            subprocess.run(["ip", "netns", "del", ns])
+            shutil.rmtree(etc, ignore_errors=True)
 
 
 class FileLimit(unittest.TestCase):

@@ -12,8 +12,6 @@ Exit code 77 (ctest: skipped) when collectd is not installed.
 """
 
 import os
-import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -21,8 +19,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import collectd_run  # noqa: E402
-from collectd_run import (PLUGIN, SANITIZE, by_instance, main_or_skip, proc_status, start_server,  # noqa: E402
-                          stop_servers)
+from collectd_run import SANITIZE, by_instance, main_or_skip, proc_status  # noqa: E402
 
 SECONDS = int(os.environ.get("PROBEWISE_HOSTILE_SECONDS", "30"))
 TIMEOUT = 2
@@ -45,23 +42,9 @@ HOSTILE = {
 }
 
 
-class Env:
-    tmp = None
-    servers = []
-    test_port = None
-
-
-def setUpModule():
-    if not os.path.exists(PLUGIN):
-        raise RuntimeError("no plugin at %s (set PROBEWISE_COLLECTD_PLUGIN)" % PLUGIN)
-    Env.tmp = tempfile.mkdtemp(prefix="probewise-hostile-")
-    Env.test_port = start_server(Env.tmp, "testserver.py", Env.servers)
-
-
-def tearDownModule():
-    stop_servers(Env.servers)
-    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
-        shutil.rmtree(Env.tmp, ignore_errors=True)
+Env = collectd_run.Servers("probewise-hostile-")
+setUpModule = Env.up
+tearDownModule = Env.down
 
 
 def csv_rows(c, endpoint, metric):

@@ -247,21 +247,26 @@ def big(h):
         size -= n
 
 
+def trickle(h, piece, pause):
+    """Writes `piece` every `pause` seconds for as long as allowed, then hangs up."""
+    deadline = time.monotonic() + HOLD_SECONDS
+    try:
+        while time.monotonic() < deadline and not STOP.is_set():
+            h.wfile.write(piece)
+            h.wfile.flush()
+            time.sleep(pause)
+    except OSError:
+        pass
+    h.drop_connection()
+
+
 def endless(h):
     h.send_response(200)
     h.send_header("Content-Type", "text/plain")
     h.send_header("Transfer-Encoding", "chunked")
     h.end_headers()
-    deadline = time.monotonic() + HOLD_SECONDS
     line = b"endless " * 128 + b"\n"
-    try:
-        while time.monotonic() < deadline and not STOP.is_set():
-            h.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
-            h.wfile.flush()
-            time.sleep(0.01)
-    except OSError:
-        pass
-    h.drop_connection()
+    trickle(h, b"%x\r\n%s\r\n" % (len(line), line), 0.01)
 
 
 def garbage(h):
@@ -293,15 +298,7 @@ def drip(h):
     h.send_header("Content-Type", "text/plain")
     h.send_header("Content-Length", "100000")
     h.end_headers()
-    deadline = time.monotonic() + HOLD_SECONDS
-    try:
-        while time.monotonic() < deadline and not STOP.is_set():
-            h.wfile.write(b".")
-            h.wfile.flush()
-            time.sleep(0.2)
-    except OSError:
-        pass
-    h.drop_connection()
+    trickle(h, b".", 0.2)
 
 
 def many_headers(h):
