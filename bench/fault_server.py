@@ -136,6 +136,15 @@ class FaultServer:
             except Exception:
                 pass
 
+    async def close_listener(self, ep):
+        """Closing a listener resets the connections the kernel has queued
+        for it: let the loop accept those first (they are served in the old
+        mode), so that a flip is one change and not a reset on the way."""
+        for _ in range(3):
+            await asyncio.sleep(0)
+        ep.listening.close()
+        ep.listening = None
+
     async def listen(self, ep, mode):
         """(Re)opens the endpoint's listener: TLS for an https endpoint,
         except in the tls mode, where plain text answers the handshake."""
@@ -143,7 +152,7 @@ class FaultServer:
         if ep.listening is not None and ep.listening_tls is (tls is not None):
             return
         if ep.listening is not None:
-            ep.listening.close()
+            await self.close_listener(ep)
         port = 8443 if ep.https else 8080
         ep.listening = await asyncio.start_server(lambda r, w: self.serve(ep, r, w), address(ep.index), port,
                                                   backlog=128, reuse_address=True, ssl=tls,
@@ -173,8 +182,7 @@ class FaultServer:
         ep.mode = mode
         if mode == "refused":
             if ep.listening:
-                ep.listening.close()
-                ep.listening = None
+                await self.close_listener(ep)
         else:
             await self.listen(ep, mode)
         if not ep.resolvable:
