@@ -243,7 +243,7 @@ class Soak:
 
     # --- judging ----------------------------------------------------------------
 
-    def judge(self, samples, stop_s, end_wall):
+    def judge(self, samples, stop_s, end_wall, start_wall):
         a = self.args
         r = self.result
         checks = {}
@@ -260,12 +260,14 @@ class Soak:
         r["stop_s"] = round(stop_s, 3)
 
         # Changes made vs notifications received, endpoint by endpoint.
-        modes, stalls = {}, []
+        modes, stalls, lags = {}, [], []
         with open(self.events) as f:
             for line in f:
                 e = json.loads(line)
                 if "stall" in e:
                     stalls.append(e["stall"])
+                elif "lag" in e:
+                    lags.append((e["t"], e["lag"]))
                 elif e.get("ep", -1) >= 0:
                     modes.setdefault(e["ep"], []).append((e["t"], e["mode"]))
         notes = {}
@@ -291,8 +293,18 @@ class Soak:
             ok = len(got) <= len(expected) and all(g[1] == e[1] for g, e in zip(got, expected)) and \
                 all(e[2] is False for e in expected[len(got):])
             if not ok:
-                mismatches.append({"ep": ep, "expected": [(e[3], e[1]) for e in expected],
-                                   "got": [g[1] for g in got]})
+                first = next((k for k, (g, e) in enumerate(zip(got, expected)) if g[1] != e[1]),
+                             min(len(got), len(expected)))
+                at = got[first][0] if first < len(got) else None
+                # Whether the fault server's own loop was late (by more than
+                # a second) within the Timeout before that notification.
+                server_late = at is not None and any(
+                    at - a.timeout - a.interval - 1 <= t <= at and lag >= 1 for t, lag in lags)
+                mismatches.append({"ep": ep, "first_difference": first, "at_s": round(at - start_wall)
+                                   if at is not None else None,
+                                   "expected": [(e[3], e[1]) for e in expected[max(0, first - 1):first + 2]],
+                                   "got": [g[1] for g in got[max(0, first - 1):first + 2]],
+                                   "server_loop_late": server_late})
                 continue
             for g, e in zip(got, expected):
                 matched += 1
@@ -302,6 +314,9 @@ class Soak:
         r["notifications"] = notified
         r["changes_matched"] = matched
         r["endpoints_mismatched"] = len(mismatches)
+        r["mismatched_while_server_late"] = sum(1 for m in mismatches if m["server_loop_late"])
+        r["server_loop_late_events"] = len(lags)
+        r["server_loop_worst_lag_s"] = max((lag for _, lag in lags), default=0)
         r["mismatch_examples"] = mismatches[:10]
         r["worst_notification_delay_s"] = {k: round(v, 1) for k, v in sorted(delays.items())}
         checks["every change notified exactly once"] = not mismatches and matched >= made
@@ -350,10 +365,11 @@ class Soak:
             log("%d endpoints, interval %gs, timeout %gs, flips every %g-%gs, for %gs; files in %s"
                 % (a.endpoints, a.interval, a.timeout, a.flip_min, a.flip_max, a.duration, self.out))
             self.start_collectd(conf)
+            start_wall = time.time()
             samples = self.watch()
             end_wall = time.time()
             stop_s = self.stop_collectd()
-            ok = self.judge(samples, stop_s, end_wall)
+            ok = self.judge(samples, stop_s, end_wall, start_wall)
         finally:
             self.cleanup()
         with open(self.path("result.json"), "w") as f:
@@ -387,6 +403,9 @@ def main():
         print("soak: needs root, ip, dnsmasq, openssl and collectd (missing: %s): skipped"
               % (", ".join(missing) or "root"))
         return 77
+    # SIGTERM (nohup'ed runs, ctest's timeout) ends the run through the
+    # clean-up: the namespace, dnsmasq, the server and collectd go too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     return Soak(args).main()
 
 

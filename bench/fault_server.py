@@ -22,7 +22,8 @@ away, the endpoint keeps serving its previous mode, as a real server would.
 Writes one JSON line per event to --events: {"t", "ep", "mode"} for every
 mode taken (the first ones at start), and {"t", "ep", "stall": seconds} for
 every stalled connection when the client gives up (how long the probe kept
-it). Runs until SIGTERM or --duration seconds.
+it), {"t", "lag": seconds} when its own loop woke more than 0.25 s late.
+Runs until SIGTERM or --duration seconds.
 """
 
 import argparse
@@ -59,6 +60,7 @@ class Endpoint:
         self.index = index
         self.https = https
         self.mode = None        # what the server does
+        self.before = None      # the mode before it
         self.listening = None   # asyncio server, None while refused
         self.listening_tls = False
         self.resolvable = True
@@ -93,13 +95,15 @@ class FaultServer:
                 ssl.SSLError, OSError):
             return False
 
-    async def serve(self, ep, reader, writer):
+    async def serve(self, ep, tls_failure, reader, writer):
         mode = ep.mode
         try:
-            if mode == "tls":
+            if tls_failure:
                 writer.write(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\nthis is not TLS\n")
                 await writer.drain()
                 return
+            if mode == "tls":
+                mode = ep.before  # accepted by the TLS listener while it closed
             if not await self.read_request(reader):
                 return
             if ep.mode in STATUS or ep.mode in ("reset", "stall"):
@@ -154,7 +158,8 @@ class FaultServer:
         if ep.listening is not None:
             await self.close_listener(ep)
         port = 8443 if ep.https else 8080
-        ep.listening = await asyncio.start_server(lambda r, w: self.serve(ep, r, w), address(ep.index), port,
+        failure = ep.https and tls is None
+        ep.listening = await asyncio.start_server(lambda r, w: self.serve(ep, failure, r, w), address(ep.index), port,
                                                   backlog=128, reuse_address=True, ssl=tls,
                                                   ssl_handshake_timeout=30 if tls else None)
         ep.listening_tls = tls is not None
@@ -179,6 +184,7 @@ class FaultServer:
             self.log(ep=ep.index, mode="nxdomain")
             return
         ep.shown = mode
+        ep.before = ep.mode
         ep.mode = mode
         if mode == "refused":
             if ep.listening:
@@ -232,10 +238,17 @@ class FaultServer:
                         await self.take(ep, self.pick(ep), now)
             if self.hosts_dirty:
                 self.write_hosts()
+            woke = time.monotonic()
             try:
                 await asyncio.wait_for(stop.wait(), 0.5)
             except asyncio.TimeoutError:
                 pass
+            # How late the loop woke: a server too slow to answer within a
+            # probe's Timeout makes changes of its own (logged, so that the
+            # judge can tell them from the plugin's).
+            lag = time.monotonic() - woke - 0.5
+            if lag > 0.25:
+                self.log(ep=-1, lag=round(lag, 3))
         self.log(ep=-1, mode="end")
 
 
