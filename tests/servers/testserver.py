@@ -279,17 +279,22 @@ def reset(h):
     h.drop_connection(reset=True)
 
 
-def huge_headers(h):
+def header_flood(h, count, header):
+    """A 200 with `count` extra header lines, header(i) = (name, value) each."""
     h.send_response(200)
     h.send_header("Content-Type", "text/plain")
-    filler = "h" * 90
-    for i in range(2200):  # about 200 KB of header lines
-        h.send_header("X-Filler-%04d" % i, filler)
-    body = b"huge headers\n"
+    for i in range(count):
+        h.send_header(*header(i))
+    body = b"%d headers\n" % count
     h.send_header("Content-Length", str(len(body)))
     h.end_headers()
     if h.command != "HEAD":
         h.wfile.write(body)
+
+
+def huge_headers(h):
+    # About 200 KB of long header lines.
+    header_flood(h, 2200, lambda i: ("X-Filler-%04d" % i, "h" * 90))
 
 
 def drip(h):
@@ -302,16 +307,8 @@ def drip(h):
 
 
 def many_headers(h):
-    """20,000 short header lines (about 300 KB): many, where /hugeheaders has long ones."""
-    h.send_response(200)
-    h.send_header("Content-Type", "text/plain")
-    for i in range(20000):
-        h.send_header("X-%d" % i, str(i))
-    body = b"many headers\n"
-    h.send_header("Content-Length", str(len(body)))
-    h.end_headers()
-    if h.command != "HEAD":
-        h.wfile.write(body)
+    # 20,000 short header lines (about 300 KB): many, where /hugeheaders has long ones.
+    header_flood(h, 20000, lambda i: ("X-%d" % i, str(i)))
 
 
 def short_body(h):
