@@ -29,8 +29,9 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import collectd_run  # noqa: E402
-from collectd_run import (FAILURE, HOST, OKAY, PLUGIN, SANITIZE, WARNING, by_instance,  # noqa: E402
-                          main_or_skip, start_server, stop_servers)
+from collectd_run import (FAILURE, HOST, OKAY, PLUGIN, SANITIZE, WARNING, by_instance,  # noqa: E402,F401
+                          collectd_missing, main_or_skip, start_server, stop_servers)
+# test_secrets_collectd.py uses this module (Env, Collectd) as its harness.
 
 VALGRIND_SECONDS = int(os.environ.get("PROBEWISE_VALGRIND_SECONDS", "30"))
 CLIENT_SECRET = "s3cret"          # authserver.py's client secret for client "mon"
