@@ -22,21 +22,26 @@ RedirectWalk::RedirectWalk(const RequestSpec& spec) : spec_(spec) {}
 bool RedirectWalk::begin(ProbeResult& r, Clock::time_point now) {
   deadline_ = now + std::chrono::milliseconds(spec_.timeout_ms);
   r.url = spec_.url;
-  auto origin = origin_of(spec_.url);
-  if (!origin) {
+  const int url_port = port_of(spec_.url);
+  if (url_port == 0) {
     r.transport = Transport::error;
     r.curl_code = CURLE_URL_MALFORMAT;
     r.error = "malformed URL '" + spec_.url + "'";  // redacted where it is written
     return false;
   }
-  origin_ = std::move(*origin);
-  r.port = spec_.connect_port ? spec_.connect_port : origin_.port;
-  // Where the sticky modes keep connecting: the original address (and port).
-  sticky_host_ = spec_.connect_host.empty() ? origin_.host : spec_.connect_host;
-  sticky_port_ = r.port;
+  r.port = spec_.connect_port ? spec_.connect_port : url_port;
+  sticky_port_ = r.port;  // where stickyport keeps connecting
   hop_.url = spec_.url;
   hop_.connect_to = connect_to_entry(spec_.connect_host, spec_.connect_port);
   return true;
+}
+
+const std::optional<Origin>& RedirectWalk::origin() {
+  if (!origin_parsed_) {
+    origin_ = origin_of(spec_.url);
+    origin_parsed_ = true;
+  }
+  return origin_;
 }
 
 bool RedirectWalk::follows() const {
@@ -78,10 +83,13 @@ bool RedirectWalk::stop_at_maximum(const std::string& location, ProbeResult& r) 
   return true;
 }
 
-std::string RedirectWalk::connect_to_for_next() const {
+std::string RedirectWalk::connect_to_for_next() {
+  // The sticky modes keep connecting to the original address (and port).
+  const std::string sticky_host =
+      spec_.connect_host.empty() && origin() ? origin()->host : spec_.connect_host;
   switch (spec_.redirects) {
-    case RedirectMode::sticky: return connect_to_entry(sticky_host_, 0);
-    case RedirectMode::stickyport: return connect_to_entry(sticky_host_, sticky_port_);
+    case RedirectMode::sticky: return connect_to_entry(sticky_host, 0);
+    case RedirectMode::stickyport: return connect_to_entry(sticky_host, sticky_port_);
     case RedirectMode::curl: return hop_.connect_to;  // CURLOPT_CONNECT_TO applies to every hop
     case RedirectMode::follow:
     case RedirectMode::none: return "";
@@ -101,7 +109,7 @@ bool RedirectWalk::next(const std::string& location, ProbeResult& r) {
   if (stop_at_maximum(location, r)) return false;
   if (seen_.empty()) seen_.insert(key_of(hop_));
   const auto to = origin_of(location);
-  const bool same_origin = to && *to == origin_;
+  const bool same_origin = to && origin() && *to == *origin();
   HopPlan next;
   next.credentials = same_origin;
   next.url = same_origin ? location : without_userinfo(location);
@@ -124,7 +132,8 @@ bool RedirectWalk::next(const std::string& location, ProbeResult& r) {
   if (!same_origin && carries_credentials()) {
     r.credentials_withheld = to ? to->text() : next.url;
     trace(r, spec_.verbosity, 1,
-          "* credentials withheld from " + r.credentials_withheld + ": they are for " + origin_.text());
+          "* credentials withheld from " + r.credentials_withheld + ": they are for " +
+              (origin() ? origin()->text() : spec_.url));
   }
   hop_ = std::move(next);
   return true;

@@ -216,11 +216,21 @@ TEST(RedirectWalk, BudgetAndBadUrls) {
   w.time_out(r);
   EXPECT_EQ(r.transport, Transport::timeout);
   EXPECT_EQ(r.error, "Operation timed out after 1000 milliseconds");
-  RequestSpec bad = spec(RedirectMode::follow, "http://[::1/");
+  RequestSpec bad = spec(RedirectMode::follow, "api.example/no-scheme");
   RedirectWalk b(bad);
   ProbeResult br;
   EXPECT_FALSE(b.begin(br));
   EXPECT_EQ(br.curl_code, 3);  // CURLE_URL_MALFORMAT
+}
+
+// A URL that only libcurl's parser rejects fails its first transfer, with
+// no request made.
+TEST(RedirectWalk, UnparsableUrlFailsTheTransfer) {
+  ASSERT_TRUE(global_init());
+  const ProbeResult r = perform(spec(RedirectMode::follow, "http://[::1/"));
+  EXPECT_EQ(r.curl_code, 3);  // CURLE_URL_MALFORMAT
+  EXPECT_EQ(r.transport, Transport::error);
+  EXPECT_FALSE(r.has_answer());
 }
 
 // --- both drivers, real transfers -------------------------------------------
