@@ -144,6 +144,7 @@ Expected<HealthReport> read_plain_text(std::string_view text);
 
 enum class BodyKind { empty, html, xml, json, bad_json, text };
 
+// NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json moves without throwing
 struct Body {
   BodyKind kind = BodyKind::empty;
   std::string_view text;  // trimmed, without a byte order mark

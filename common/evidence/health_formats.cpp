@@ -12,7 +12,7 @@ namespace probewise::health_detail {
 // health+json (draft-inadarei-api-health-check). Early drafts called "checks"
 // "details" and observedValue/observedUnit "metricValue"/"metricUnit".
 
-HealthComponent health_json_entry(const json& e, std::string name) {
+HealthComponent health_json_entry(const json& e, const std::string& name) {
   HealthComponent c;
   c.name = capped(name);
   if (!e.is_object()) {  // "db:ping": "pass": tolerated
@@ -176,7 +176,7 @@ Expected<HealthReport> parse_spring(const json& doc) {
 // MicroProfile Health: 2.0+ {"status", "checks": [{"name", "status", "data"}]},
 // 1.0 {"outcome", "checks": [{"name", "state", "data"}]}.
 
-HealthComponent microprofile_check(const json& e, std::string name) {
+HealthComponent microprofile_check(const json& e, const std::string& name) {
   HealthComponent c;
   c.name = capped(name);
   set_component_status(c, first_member(e, {"status", "state"}), kMicroProfileDialect);
@@ -220,7 +220,7 @@ Expected<HealthReport> parse_microprofile(const json& doc) {
 // the common writers ("entries", as HealthChecks.UI writes it; "results", as
 // the Microsoft docs' sample does; or a "checks" list).
 
-HealthComponent aspnet_entry(const json& e, std::string name) {
+HealthComponent aspnet_entry(const json& e, const std::string& name) {
   HealthComponent c;
   c.name = capped(name);
   if (!e.is_object()) {

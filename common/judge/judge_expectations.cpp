@@ -140,7 +140,7 @@ void Judge::regex() {
 }
 
 void Judge::page_size() {
-  long long size = static_cast<long long>(r_.header_bytes + r_.body_bytes);
+  long long size = static_cast<long long>(r_.header_bytes) + static_cast<long long>(r_.body_bytes);
   if (p_.max_size && size > *p_.max_size)
     add("content.mismatch", State::warning, "page size " + std::to_string(size) + " too large");
   else if (p_.min_size && size < *p_.min_size)
