@@ -26,9 +26,9 @@ struct Sink {
 // CURLOPT_WRITEFUNCTION / HEADERFUNCTION / DEBUGFUNCTION with a Sink*. They
 // never throw; the body is capped (every byte still counted), the -v trace
 // redacted as it is captured.
-size_t on_body(char* data, size_t size, size_t count, void* sink) noexcept;
-size_t on_header(char* data, size_t size, size_t count, void* sink) noexcept;
-int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* sink) noexcept;
+size_t on_body(char* data, size_t size, size_t count, void* user) noexcept;
+size_t on_header(char* data, size_t size, size_t count, void* user) noexcept;
+int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) noexcept;
 
 // After the transfer: what went wrong (if anything) and the answer's facts.
 // Timings are added to those of the hops before.

@@ -239,7 +239,7 @@ TEST(CollectdConfig, CredentialFilesOthersMayRead) {
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
   auto file = [&](const std::string& name, mode_t mode) {
-    const std::string path = dir + "/" + name;
+    std::string path = dir + "/" + name;
     std::ofstream(path) << "secret\n";
     chmod(path.c_str(), mode);
     return path;

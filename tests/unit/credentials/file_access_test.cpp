@@ -26,7 +26,7 @@ class FileAccess : public ::testing::Test {
   void TearDown() override { (void)std::system(("rm -rf '" + dir_ + "'").c_str()); }
 
   std::string file(const std::string& name, mode_t mode) {
-    const std::string path = dir_ + "/" + name;
+    std::string path = dir_ + "/" + name;
     std::ofstream(path) << "secret\n";
     chmod(path.c_str(), mode);
     return path;
