@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config clang-format
+  build-essential cmake pkg-config clang-format clang-tidy
   clang libclang-rt-14-dev
   libcurl4-openssl-dev libssl-dev libboost-program-options-dev nlohmann-json3-dev
   googletest libgtest-dev

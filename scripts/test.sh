@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test run: install what is missing, check formatting, build with
-# warnings as errors, run every unit and integration test with ctest; then
-# the same suites built with ASan + UBSan, and the collectd plugin under
-# ThreadSanitizer in a real collectd.
+# warnings as errors, clang-tidy with zero findings, run every unit and
+# integration test with ctest; then the same suites built with ASan + UBSan,
+# and the collectd plugin under ThreadSanitizer in a real collectd.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -14,6 +14,9 @@ clang-format --dry-run --Werror $files
 
 echo "== build"
 scripts/build.sh
+
+echo "== clang-tidy"
+scripts/tidy.sh
 
 echo "== ctest"
 (cd "${BUILD_DIR:-build}" && ctest --output-on-failure --timeout 900 -j 2)

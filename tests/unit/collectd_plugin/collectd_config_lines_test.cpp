@@ -85,7 +85,7 @@ class ConfigFiles : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
+    std::string path = dir_ + "/" + name;
     fs::create_directories(fs::path(path).parent_path());
     std::ofstream(path) << text;
     return path;
