@@ -3,9 +3,13 @@
 # check_bench.sh: measure check_probewise beside check_http, check_curl and a
 # bare libcurl GET, against a local nginx (HTTP and HTTPS) on 127.0.0.1.
 #
-#   bench/check_bench.sh [PATH_TO_check_probewise]
+#   bench/check_bench.sh [PATH_TO_check_probewise [PACKAGED]]
 #
 # Default binary: build/check_plugin/check_probewise (relative to the repo).
+# PACKAGED (or $BENCH_PACKAGED) is the check users run: the .deb that
+# packaging/build.sh makes (monitoring-plugins-probewise_*.deb, unpacked into
+# a temp dir, nothing installed) or a binary; it is measured as
+# check_probewise_deb beside the upstream build.
 # A missing binary is skipped, so the script also runs with the incumbents only.
 #
 # Measures, per tool and scenario (http; https; https -D --ca-cert with the
@@ -33,6 +37,8 @@ if [[ $probewise != /* && ! -e $probewise && -e $repo/$probewise ]]; then
   probewise=$repo/$probewise
 fi
 [[ -e $probewise ]] && probewise=$(cd "$(dirname "$probewise")" && pwd)/$(basename "$probewise")
+packaged=${2:-${BENCH_PACKAGED:-}}
+[[ -z $packaged || ! -e $packaged ]] || packaged=$(cd "$(dirname "$packaged")" && pwd)/$(basename "$packaged")
 
 runs=${BENCH_RUNS:-200}
 warmup=${BENCH_WARMUP:-10}
@@ -57,14 +63,18 @@ command -v hyperfine >/dev/null || need_pkgs+=(hyperfine)
 command -v openssl >/dev/null || need_pkgs+=(openssl)
 command -v cc >/dev/null || need_pkgs+=(gcc)
 command -v python3 >/dev/null || need_pkgs+=(python3)
+# check_curl is in monitoring-plugins-standard, which only recommends the
+# liburiparser1 that check_curl cannot start without.
+[[ -x $plugins/check_curl ]] || need_pkgs+=(monitoring-plugins-standard)
+[[ -e /usr/lib/x86_64-linux-gnu/liburiparser.so.1 || -e /lib/x86_64-linux-gnu/liburiparser.so.1 ]] || need_pkgs+=(liburiparser1)
 if ((${#need_pkgs[@]})); then
   if [[ ${BENCH_NO_INSTALL:-0} == 1 || $(id -u) != 0 ]]; then
     log "missing: ${need_pkgs[*]} (install them, or run as root)"; exit 2
   fi
   log "installing ${need_pkgs[*]}"
   # policy-rc.d in this image keeps apt from starting the packaged nginx service.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null ||
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null; }
+  apt_install() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "$@" >/dev/null; }
+  apt_install "${need_pkgs[@]}" || { apt-get -o DPkg::Lock::Timeout=900 update -qq && apt_install "${need_pkgs[@]}"; }
 fi
 
 # A proxy in the environment would put a third party into every measurement.
@@ -156,18 +166,28 @@ done
 kill -0 "$nginx_pid" 2>/dev/null || { log "nginx did not start:"; cat "$tmp/error.log" >&2; exit 2; }
 log "nginx pid $nginx_pid on 127.0.0.1:$http_port (http) and :$https_port (https)"
 
+# --- the packaged check: unpack the .deb ---------------------------------------
+packaged_bin=$packaged
+packaged_version=
+if [[ $packaged == *.deb ]]; then
+  dpkg-deb -x "$packaged" "$tmp/deb"
+  packaged_bin=$tmp/deb$plugins/check_probewise
+  packaged_version="$(dpkg-deb -f "$packaged" Package) $(dpkg-deb -f "$packaged" Version)"
+fi
+
 # --- the bare libcurl GET ----------------------------------------------------
 bare=$tmp/bare_get
 cc -O2 -o "$bare" "$here/bare_get.c" -lcurl
 
 # --- tools and commands ------------------------------------------------------
-tools=(check_http check_curl libcurl_get check_probewise)
+tools=(check_http check_curl libcurl_get check_probewise check_probewise_deb)
 scenarios=(http https https_verify https_verify_system)
 declare -A bin=(
   [check_http]=$plugins/check_http
   [check_curl]=$plugins/check_curl
   [libcurl_get]=$bare
   [check_probewise]=$probewise
+  [check_probewise_deb]=${packaged_bin:-/nonexistent}
 )
 
 # cmd TOOL SCENARIO: the command line, or nothing when the tool cannot do it.
@@ -198,7 +218,7 @@ cmd() {
       esac ;;
   esac
 }
-for p in "$tmp" "$probewise" "$bare"; do
+for p in "$tmp" "$probewise" "$bare" "$packaged_bin"; do
   [[ $p != *[[:space:]]* ]] || { log "path with whitespace not supported: $p"; exit 2; }
 done
 
@@ -224,6 +244,10 @@ metrics=$raw/metrics.tsv
       commit="$commit + uncommitted changes in common/ or check_plugin/"
     fi
     printf 'env\tprobewise_commit\t%s\n' "$commit"
+  fi
+  if [[ -x $packaged_bin ]]; then
+    printf 'env\tpackaged\t%s\n' "${packaged_version:-$packaged_bin}"
+    printf 'env\tpackaged_needed\t%s\n' "$(readelf -d "$packaged_bin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\n' ' ')"
   fi
   printf 'env\tbody_bytes\t%s\n' "$(wc -c <"$tmp/www/index.html")"
   printf 'env\truns\t%s\n' "$runs"

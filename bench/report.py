@@ -14,7 +14,10 @@ import statistics
 import sys
 from collections import defaultdict
 
-TOOLS = ["check_http", "check_curl", "libcurl_get", "check_probewise"]
+TOOLS = ["check_http", "check_curl", "libcurl_get", "check_probewise", "check_probewise_deb"]
+# The two builds of check_probewise: upstream (this tree's CMake defaults) and
+# the Debian package's (hardening flags, libstdc++ and Boost shared).
+PROBEWISE = {"check_probewise": "upstream", "check_probewise_deb": "packaged"}
 SCENARIOS = {
     "http": "HTTP",
     "https": "HTTPS (no verify)",
@@ -137,6 +140,9 @@ def main():
     if have_pw:
         print(f"check_probewise: `{env.get('probewise_version', '?')}` "
               f"(repo commit {env.get('probewise_commit', '?')}).")
+    if "check_probewise_deb" in present:
+        print(f"check_probewise_deb: the Debian package's binary, `{env.get('packaged', '?')}` "
+              f"(NEEDED: {env.get('packaged_needed', '?')}).")
     else:
         print("**check_probewise was not found: incumbents only.**")
     print()
@@ -153,12 +159,13 @@ def main():
     if have_pw:
         print("**Issue targets** (check_probewise / check_curl):")
         print()
-        for scen, t in IR_TARGET.items():
-            a, b = ir.get((scen, "check_probewise")), ir.get((scen, "check_curl"))
-            if a and b:
-                r = a[0] / b[0]
-                print(f"- instructions, {SCENARIOS[scen]}: {r:.2f}x (target <= {t}x): "
-                      f"{'PASS' if r <= t else 'FAIL'}")
+        for tool, build in PROBEWISE.items():
+            for scen, t in IR_TARGET.items():
+                a, b = ir.get((scen, tool)), ir.get((scen, "check_curl"))
+                if a and b:
+                    r = a[0] / b[0]
+                    print(f"- instructions, {build}, {SCENARIOS[scen]}: {r:.2f}x (target <= {t}x): "
+                          f"{'PASS' if r <= t else 'FAIL'}")
         rs = [(statistics.median(rss[(s, "check_probewise")]) / statistics.median(rss[(s, "check_curl")]), s)
               for s in SCENARIOS if (s, "check_probewise") in rss and (s, "check_curl") in rss]
         if rs:
@@ -173,7 +180,9 @@ def main():
         if unit_note:
             print(unit_note)
             print()
+        have_deb = "check_probewise_deb" in present
         cols = present + (["pw / check_curl", "pw / check_http"] if have_pw else [])
+        cols += ["deb / check_curl"] if have_deb else []
         if target:
             cols.append("target (pw / check_curl)")
         print("| scenario | " + " | ".join(cols) + " |")
@@ -187,6 +196,8 @@ def main():
                 pw = vals.get("check_probewise")
                 row.append(ratio(pw, vals.get("check_curl")))
                 row.append(ratio(pw, vals.get("check_http")))
+            if have_deb:
+                row.append(ratio(vals.get("check_probewise_deb"), vals.get("check_curl")))
             if target:
                 t = target(scen)
                 if t is None or not have_pw or vals.get("check_probewise") is None or not vals.get("check_curl"):

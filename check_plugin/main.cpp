@@ -13,6 +13,7 @@
 #include "credentials/credentials.h"
 #include "credentials/file_access.h"
 #include "extra_opts.h"
+#include "http/openssl_startup.h"
 #include "http/request.h"
 #include "options.h"
 #include "output/redact.h"
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
         return 3;
       case Action::check: break;
     }
+    // The check owns its process: it spares OpenSSL what this run cannot use
+    // (an OAuth token endpoint may be https, or behind one).
+    lighten_openssl_startup(c.oauth2.has_value() || may_use_tls(c.spec, process_environment()));
     if (!global_init()) return unknown("curl_global_init failed");
     g_timeout_state = static_cast<int>(c.policy.timeout_state);
     signal(SIGALRM, on_alarm);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "base/text.h"
+#include "http/openssl_startup.h"
 #include "http/tls_facts.h"
 #include "output/redact.h"
 
@@ -171,7 +172,7 @@ int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) noe
       for (auto line : split(text, '\n'))
         sink->result->trace.push_back("> " + shown_request_line(trim(line), sink->spec));
     } else if (type == CURLINFO_TEXT && sink->verbosity >= 3) {
-      sink->result->trace.push_back("* " + redact_text(trim(text)));
+      sink->result->trace.push_back("* " + redact_text(name_tls_error_codes(std::string(trim(text)))));
     }
   } catch (...) {
   }
@@ -184,7 +185,8 @@ void collect_answer(CURL* h, CURLcode code, const char* error_buffer, const Requ
   curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
   r.curl_code = static_cast<int>(code);
   r.transport = transport_of(code, os_errno);
-  if (code != CURLE_OK) r.error = error_buffer && *error_buffer ? error_buffer : curl_easy_strerror(code);
+  if (code != CURLE_OK)
+    r.error = name_tls_error_codes(error_buffer && *error_buffer ? error_buffer : curl_easy_strerror(code));
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   r.status = static_cast<int>(status);

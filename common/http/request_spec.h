@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/proxy.h"
+
 namespace probewise {
 
 // Every mode that follows sends the credentials only to the URL's origin
@@ -93,5 +95,10 @@ inline bool sends_body(const RequestSpec& s) {
 inline bool cookies_on(const RequestSpec& s) {
   return s.cookie_engine || !s.cookie_jar.empty();
 }
+
+// Whether a request made from `spec` may speak TLS: an https URL, a redirect
+// it may follow (to anywhere), or an https proxy (given, or taken from the
+// environment through `env`).
+bool may_use_tls(const RequestSpec& spec, const EnvLookup& env);
 
 }  // namespace probewise

@@ -656,6 +656,19 @@ class TlsTest(CheckTestCase):
             with self.subTest(args=args):
                 self.check(args + ["-t", "5"], rc, first=first, within=5)
 
+    def test_tls_error_text(self):
+        # libcurl's message carries OpenSSL's text for its error codes (the
+        # check loads OpenSSL's error strings only when it needs them).
+        cases = [
+            (["-I", "127.0.0.1", "-p", str(port("http")), "-S"], "SSL routines::wrong version number"),
+            (self.https("/") + ["-J", "/nonexistent.pem", "-K", "/nonexistent.key"],
+             "system library::No such file or directory"),
+        ]
+        for args, text in cases:
+            with self.subTest(args=args):
+                result = self.check(args, 2, first="HTTP CRITICAL", contains=[text])
+                self.assertNotRegex(result.out, r"lib\(\d+\)|reason\(\d+\)", str(result))
+
     def test_extended_perfdata(self):
         cases = [
             (self.http("/"), ["time_connect", "time_headers", "time_firstbyte", "time_transfer"]),
