@@ -76,7 +76,10 @@ std::size_t name_at(std::string& s, std::size_t pos, const char* word, const cha
 void lighten_openssl_startup(bool tls_possible) {
   uint64_t opts = 0;
   if (kCanLoadLater) opts |= OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS;
-  if (!tls_possible) opts |= OPENSSL_INIT_NO_LOAD_CONFIG;
+  // Without TLS, neither openssl.cnf nor the tables of cipher and digest
+  // names that libssl asks for (the check's own SHA-256 needs neither).
+  if (!tls_possible)
+    opts |= OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS;
   if (opts) OPENSSL_init_crypto(opts, nullptr);
 }
 
