@@ -3,7 +3,8 @@
 # The packages end to end (SPEC 3): build the .debs from this checkout, lint
 # them, install them, run the installed check (as root and as nagios, with
 # the state directory the package made), validate and run the installed
-# Icinga 2 CheckCommand with the real icinga2, validate the Nagios command
+# Icinga 2 CheckCommand with the real icinga2 (alone, and on the agent of a
+# master that schedules it with command_endpoint), validate the Nagios command
 # definitions with the real nagios4 and run their command lines, load the
 # installed plugin into the real collectd and read a value it wrote, purge;
 # then build the RPMs and check their file lists, requirements and rpmlint.
@@ -294,6 +295,12 @@ wait_for 60 "icinga2 to run the health check" ran_ok "'--health'"
 wait_for 30 "icinga2 to run the TLS check" ran_ok "'--ssl=1.2+'"
 stop_last_group
 grep "Running command '$plugin'" "$i2/commands.log" | sed 's/^.*Running command //; s/: PID [0-9]*$//' | sort -u
+
+step "Icinga 2 master and agent with the installed package (tests/distributed/test_icinga2.py)"
+# The agent runs the installed check from /usr/lib/nagios/plugins with the
+# installed CheckCommand; its state goes to an overlay of /var/lib.
+PROBEWISE_DISTRIBUTED_INSTALLED=1 python3 "$root/tests/distributed/test_icinga2.py" ||
+  fail "the distributed Icinga 2 test against the installed package"
 
 step "Nagios: nagios4 -v with the installed command definitions"
 ng="$work/nagios"
