@@ -18,6 +18,7 @@ probe dispatches (5). Writes the table to --out.
 """
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -25,14 +26,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "distributed"))
-from harness import Daemon, free_port, wait_for  # noqa: E402
+from harness import Daemon, free_port, keep_result, wait_for, work_dir  # noqa: E402
 from collectd_bench import cpu_seconds, rss_kib  # noqa: E402
 
 PLUGINS = "/usr/lib/collectd"
@@ -144,25 +144,20 @@ def main():
     parser.add_argument("--window", type=int, default=60)
     parser.add_argument("--out", default=os.path.join(HERE, "results", "fanin.md"))
     args = parser.parse_args()
-    work = tempfile.mkdtemp(prefix="probewise-fanin-bench-")
-    port_file = os.path.join(work, "server.port")
-    server = Daemon([sys.executable, os.path.join(HERE, "bench_server.py"), "--port-file", port_file],
-                    os.path.join(work, "server.log"))
     runs = []
-    try:
-        port = wait_for("bench_server.py", lambda: os.path.exists(port_file) and
-                        open(port_file).read().strip() and int(open(port_file).read()), timeout=20)
-        for endpoints in [int(e) for e in args.endpoints.split(",")]:
-            for with_csv in (False, True):
-                r = one_run(args, work, endpoints, with_csv, port)
-                print("[fanin-bench] %s" % json.dumps(r), file=sys.stderr, flush=True)
-                runs.append(r)
-                with open(args.out, "w") as f:
-                    f.write(markdown(runs, args))
-    finally:
-        server.stop()
-        if not os.environ.get("BENCH_KEEP"):
-            shutil.rmtree(work, ignore_errors=True)
+    with work_dir("probewise-fanin-bench-") as work:
+        port_file = os.path.join(work, "server.port")
+        server = Daemon([sys.executable, os.path.join(HERE, "bench_server.py"), "--port-file", port_file],
+                        os.path.join(work, "server.log"))
+        try:
+            port = wait_for("bench_server.py", lambda: os.path.exists(port_file) and
+                            open(port_file).read().strip() and int(open(port_file).read()), timeout=20)
+            sizes = [int(e) for e in args.endpoints.split(",")]
+            for endpoints, with_csv in itertools.product(sizes, (False, True)):
+                keep_result(runs, one_run(args, work, endpoints, with_csv, port), args.out,
+                            lambda rs: markdown(rs, args), "fanin-bench")
+        finally:
+            server.stop()
     print(markdown(runs, args))
 
 

@@ -36,17 +36,15 @@ import os
 import secrets
 import shutil
 import ssl
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "distributed"))
-from harness import USER, Daemon, Icinga2Node, chown_tree, free_port, wait_for  # noqa: E402
+from harness import Daemon, Icinga2Node, chown_tree, free_port, keep_result, wait_for, work_dir  # noqa: E402
 
 CHECKCOMMAND = os.path.join(ROOT, "packaging", "icinga2", "probewise.conf")
 CHECK_CURL = "/usr/lib/nagios/plugins/check_curl"
@@ -281,7 +279,6 @@ def start_nginx(tmp):
         f.write("<!DOCTYPE html><html><head><title>probewise bench</title></head><body>\n" +
                 "".join("<p>line %d: the quick brown fox jumps over the lazy dog</p>\n" % i for i in range(10)) +
                 "</body></html>\n")
-    os.chmod(tmp, 0o755)
     for sub in ("", "www"):
         os.chmod(os.path.join(d, sub), 0o755)
     port = free_port()
@@ -362,34 +359,26 @@ def main():
     if not os.access(CHECK_CURL, os.X_OK) or not os.access(args.probewise, os.X_OK):
         sys.exit("icinga_bench.py: needs %s (monitoring-plugins-standard) and %s" % (CHECK_CURL, args.probewise))
 
-    tmp = tempfile.mkdtemp(prefix="probewise-icinga-bench-")
-    os.chmod(tmp, 0o755)
-    plugins = os.path.join(tmp, "plugins")
-    os.makedirs(plugins)
-    shutil.copy(args.probewise, os.path.join(plugins, "check_probewise"))
-    os.symlink(CHECK_CURL, os.path.join(plugins, "check_curl"))
-    nginx, port = start_nginx(tmp)
     runs = []
-    try:
-        # The CA and the certificate of the node "bench", made once (RSA 4096 keys are slow)
-        # and copied into every run's node.
-        ca_node = Icinga2Node("bench", os.path.join(tmp, "ca"))
-        ca_node.make_ca_and_certificate()
-        os.remove(os.path.join(ca_node.certs, "bench.csr"))
-        for count in [int(c) for c in args.counts.split(",")]:
-            for tool in args.tools.split(","):
-                print("[icinga-bench] N=%d %s ..." % (count, tool), file=sys.stderr, flush=True)
-                r = one_run(args, tmp, tool, count, port, ca_node.certs)
-                print("[icinga-bench] %s" % json.dumps(r), file=sys.stderr, flush=True)
-                runs.append(r)
-                with open(os.path.splitext(args.out)[0] + ".json", "w") as f:
-                    json.dump(runs, f, indent=1)
-                with open(args.out, "w") as f:
-                    f.write(markdown(runs, args))
-    finally:
-        nginx.stop()
-        if not os.environ.get("BENCH_KEEP_TMP"):
-            shutil.rmtree(tmp, ignore_errors=True)
+    with work_dir("probewise-icinga-bench-") as tmp:
+        plugins = os.path.join(tmp, "plugins")
+        os.makedirs(plugins)
+        shutil.copy(args.probewise, os.path.join(plugins, "check_probewise"))
+        os.symlink(CHECK_CURL, os.path.join(plugins, "check_curl"))
+        nginx, port = start_nginx(tmp)
+        try:
+            # The CA and the certificate of the node "bench", made once (RSA
+            # 4096 keys are slow) and copied into every run's node.
+            ca_node = Icinga2Node("bench", os.path.join(tmp, "ca"))
+            ca_node.make_ca_and_certificate()
+            os.remove(os.path.join(ca_node.certs, "bench.csr"))
+            for count in [int(c) for c in args.counts.split(",")]:
+                for tool in args.tools.split(","):
+                    print("[icinga-bench] N=%d %s ..." % (count, tool), file=sys.stderr, flush=True)
+                    keep_result(runs, one_run(args, tmp, tool, count, port, ca_node.certs), args.out,
+                                lambda rs: markdown(rs, args), "icinga-bench")
+        finally:
+            nginx.stop()
     print(markdown(runs, args))
 
 

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""What the distributed tests share: waiting, running commands, the test
-servers of tests/servers, free ports on 127.0.0.1, daemons in their own
-process groups."""
+"""What the distributed tests (and the benchmarks bench/icinga_bench.py and
+bench/fanin_bench.py) share: waiting, running commands, the test servers of
+tests/servers, free ports on 127.0.0.1, daemons in their own process groups,
+icinga2 instances, keeping a benchmark's results as they come."""
 
+import contextlib
+import json
 import os
 import pwd
 import re
@@ -11,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -193,3 +197,29 @@ class Icinga2Node:
     def stop(self):
         if self.daemon:
             self.daemon.stop()
+
+
+def keep_result(runs, result, out, render, tag):
+    """Appends result to runs and rewrites OUT (render(runs), markdown) and
+    OUT's .json beside it, so that an interrupted benchmark keeps what it measured."""
+    print("[%s] %s" % (tag, json.dumps(result)), file=sys.stderr, flush=True)
+    runs.append(result)
+    with open(os.path.splitext(out)[0] + ".json", "w") as f:
+        json.dump(runs, f, indent=1)
+    with open(out, "w") as f:
+        f.write(render(runs))
+
+
+@contextlib.contextmanager
+def work_dir(prefix):
+    """A temporary directory (mode 0755: the daemons' users read it), removed
+    afterwards unless BENCH_KEEP or PROBEWISE_KEEP_TMP is set."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(path, 0o755)
+    try:
+        yield path
+    finally:
+        if os.environ.get("BENCH_KEEP") or os.environ.get("PROBEWISE_KEEP_TMP"):
+            print("kept: " + path, file=sys.stderr)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
