@@ -16,7 +16,17 @@ packages=(
   librrd8 rrdtool libmicrohttpd12 libprotobuf-c1
   # bench/collectd_soak.py and its CI test: a network namespace with its own resolver
   dnsmasq-base iproute2
+  # tests/real: real servers, proxies, frameworks and products, each started
+  # by the tests in the foreground with a private configuration
+  apache2 apache2-utils libapache2-mod-auth-openidc libapache2-mod-security2 modsecurity-crs
+  nginx-light haproxy caddy lighttpd squid
+  python3-django python3-djangorestframework python3-djangorestframework-simplejwt python3-django-health-check
+  python3-fastapi python3-uvicorn python3-jwt python3-flask python3-flask-httpauth python3-flask-login
+  python3-flask-limiter
+  docker-registry prometheus prometheus-alertmanager etcd-server
 )
+# tests/real's Node applications (npm ci from the npm registry at test time).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -349,19 +349,17 @@ bool is_context(const Field& f) {
   return !digits && f.value.find("://") == std::string::npos;
 }
 
+// The body's fields in the body's order, the matched one among them: every
+// signal of one body then shows the same line, and the evidence lists it once.
 std::string evidence_for(const std::vector<Field>& fields, std::size_t matched, WordingMatch m) {
   const Field& f = fields[matched];
   if (f.key == "text") return "body: \"" + shown(around(f.value, m), kEvidenceChars - 8) + "\"";
-  std::string out;
-  if (f.from_header) {
-    out = "header " + f.path + ": " + shown(f.value, 120);
-  } else {
-    out = "body: " + f.path + "=\"" + shown(f.value, 100) + "\"";
-  }
-  bool body_started = !f.from_header;
+  std::string out = f.from_header ? "header " + f.path + ": " + shown(f.value, 120) : "";
+  bool body_started = false;
   for (std::size_t i = 0; i < fields.size() && out.size() < kEvidenceChars; ++i) {
-    if (i == matched || !is_context(fields[i])) continue;
-    out += body_started ? ", " : "; body: ";
+    const bool shown_field = fields[i].from_header ? false : i == matched || is_context(fields[i]);
+    if (!shown_field) continue;
+    out += body_started ? ", " : (out.empty() ? "body: " : "; body: ");
     body_started = true;
     out += fields[i].path + "=\"" + shown(fields[i].value, 100) + "\"";
   }

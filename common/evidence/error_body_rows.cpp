@@ -244,7 +244,7 @@ extern const Row kErrorRows[] = {
     {On::text,
      "authentication credentials were not provided|full authentication is required|"
      "missing authentication credentials|requires authentication|missing required authentication|"
-     "you did not provide an api key|no authentication information",
+     "you did not provide an api key|no authentication information|user name is empty|username is empty",
      "", "auth.missing_credentials", kExplicit, "the server received no credentials: {message}"},
     {On::text,
      "no authorization header|authorization header is missing|missing authorization header|"
@@ -272,7 +272,7 @@ extern const Row kErrorRows[] = {
     // Invalid.
     {On::text,
      "bad credentials|invalid api key provided|incorrect api key provided|invalid authentication credentials|"
-     "unable to authenticate user|invalid token provided",
+     "unable to authenticate user|invalid token provided|invalid auth token|auth token is invalid",
      "", "auth.invalid_credentials", kExplicit, "the credentials were rejected: {message}"},
     {On::text, "has been revoked|was revoked|token revoked|revoked token|key revoked|is revoked", "",
      "auth.invalid_credentials", kWording, "the credentials were revoked: {message}"},

@@ -192,8 +192,11 @@ Signals own_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now)
                    "sent: the " + sent.scheme + " scheme; the server asks for " + *other, "", true});
   }
   if (sent.sent && !sent.form_problem.empty()) {
-    out.push_back({"auth.malformed_credentials", Strength::explicit_, sent.form_problem,
-                   "sent: " + sent.form_problem, "", true});
+    // A value without a scheme breaks RFC 9110, but some servers take a bare
+    // token (etcd's gateway): what the server says of it weighs more.
+    const Strength form = sent.kind == "Authorization header" ? Strength::wording : Strength::explicit_;
+    out.push_back(
+        {"auth.malformed_credentials", form, sent.form_problem, "sent: " + sent.form_problem, "", true});
   }
   return out;
 }
@@ -281,6 +284,17 @@ Basis guess_basis(const Signals& signals) {
   return present ? Basis::presence : Basis::status;
 }
 
+// What the markers of who is in the path tell, when a server's own default
+// page says where the refusal came from ("nginx refused with its own default
+// page ..."): the first place to look.
+std::vector<std::string> presence_hints(const Signals& signals) {
+  std::vector<std::string> out;
+  for (const auto& s : signals)
+    if (s.strength == Strength::presence && !s.vendor.empty() && s.detail != s.vendor + " is in the path")
+      add_unique(out, s.detail + ".");
+  return out;
+}
+
 // The first hint of each likely cause, most likely first.
 std::vector<std::string> likely_hints(const Guess& g) {
   std::vector<std::string> out;
@@ -357,7 +371,8 @@ std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& configur
     d.reason = std::string(guess->reason);
     d.detail = fill_sent(guess->detail, sent);
     d.basis = guess_basis(signals);
-    d.hints = likely_hints(*guess);
+    d.hints = presence_hints(signals);
+    for (auto& h : likely_hints(*guess)) add_unique(d.hints, h);
   }
   for (const auto& s : signals) add_unique(d.evidence, s.evidence);
   d.by = best ? best->by : "";

@@ -31,8 +31,8 @@ void Judge::health() {
   if (!health_read()) {
     if (health_error_.empty()) return;
     // A down service's error page is no health document: its 5xx speaks
-    // (SPEC 1.2.1), the check never turns it into UNKNOWN.
-    if (r_.status >= 500)
+    // (SPEC 1.2.1), as does a denial's 4xx; never UNKNOWN for it.
+    if (r_.status >= 400)
       v_.notes.push_back("the answer is not a health document: " + health_error_);
     else
       add("content.mismatch", State::unknown, "not a health document: " + health_error_);

@@ -380,8 +380,9 @@ class RealTest(unittest.TestCase):
             self.assertTrue(r.hints and hint in r.hints[0], "first hint: %r\n%s" % (hint, r))
         for words in evidence:
             self.assertTrue(any(words in e for e in r.evidence), "evidence %r\n%s" % (words, r))
-        # Evidence lines are unique and read as English.
+        # Evidence lines are unique (one line per body) and read as English.
         self.assertEqual(len(r.evidence), len(set(r.evidence)), str(r))
+        self.assertLessEqual(sum(1 for e in r.evidence if e.startswith("body: ")), 1, str(r))
         for e in r.evidence:
             self.assertNotRegex(e, r"\ba \w+ credentials\b", str(r))
 

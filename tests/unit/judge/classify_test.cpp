@@ -112,7 +112,36 @@ INSTANTIATE_TEST_SUITE_P(Denials, RecordedDenial,
                          ::testing::ValuesIn(recorded_files(PROBEWISE_TEST_DATA "/denials")),
                          [](const auto& info) { return testing::recorded_test_name(info.param); });
 
+// The answers of real software recorded by tests/real (tests/data/real):
+// what was sent, the options and the time of the live run, and the verdict
+// it gave there, replayed where the products are not installed.
+class RecordedReal : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RecordedReal, GivesTheVerdictOfTheLiveRun) {
+  auto file = testing::read_recorded_file(GetParam());
+  auto c = load_recorded(GetParam());
+  RequestSpec spec;
+  for (const auto& h : file.keys["sent_header"]) spec.headers.push_back(h);
+  if (c.keys.count("sent_basic")) spec.basic_auth = c.keys["sent_basic"];
+  if (c.keys.count("sent_proxy_basic")) spec.proxy_auth = c.keys["sent_proxy_basic"];
+  Context ctx;
+  ctx.now = std::stoll(c.keys["now"]);
+  ctx.sent = describe_sent_auth(spec);
+  Verdict v = classify(c.result, policy_from(c.keys["options"]), ctx);
+  const std::string line = status_line(c.result, v);
+  EXPECT_EQ(state_name(v.state), c.keys["expect_state"]) << c.keys["origin"] << "\n" << line;
+  EXPECT_EQ(v.reason, c.keys["expect_reason"]) << c.keys["origin"] << "\n" << line;
+  if (c.keys.count("expect_basis") && v.state != State::ok) {
+    EXPECT_EQ(basis_name(v.basis), c.keys["expect_basis"]) << c.keys["origin"] << "\n" << line;
+  }
+  for (const auto& words : file.keys["expect_line"]) EXPECT_NE(line.find(words), std::string::npos) << line;
+}
+
+INSTANTIATE_TEST_SUITE_P(Real, RecordedReal, ::testing::ValuesIn(recorded_files(PROBEWISE_TEST_DATA "/real")),
+                         [](const auto& info) { return testing::recorded_test_name(info.param); });
+
 TEST(Recorded, ThereAreCases) {
+  EXPECT_GE(recorded_files(PROBEWISE_TEST_DATA "/real").size(), 80u) << "tests/real records its answers";
   EXPECT_GE(recorded_files(PROBEWISE_TEST_DATA "/responses").size(), 10u);
 }
 
