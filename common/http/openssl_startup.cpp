@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
+#include <string_view>
 
 namespace probewise {
 namespace {
@@ -85,7 +86,7 @@ void lighten_openssl_startup(bool tls_possible) {
 
 std::string name_tls_error_codes(std::string message) {
   // "error:%08lX:<lib>:<func>:<reason>", as ERR_error_string_n writes it.
-  static const std::string kPrefix = "error:";
+  constexpr std::string_view kPrefix = "error:";
   for (std::size_t at = message.find(kPrefix); at != std::string::npos; at = message.find(kPrefix, at + 1)) {
     std::size_t pos = at + kPrefix.size();
     if (pos + 9 > message.size() || message[pos + 8] != ':') continue;

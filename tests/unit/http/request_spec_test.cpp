@@ -22,7 +22,7 @@ TEST(HttpVersionNames, EachNameAndTheTwoWaysToAskForHttp2) {
   EXPECT_FALSE(parse_http_version("HTTP/2", true));
 }
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
+EnvLookup env_of(const std::map<std::string, std::string>& vars) {
   return [vars](const char* name) -> std::optional<std::string> {
     auto it = vars.find(name);
     if (it == vars.end()) return std::nullopt;
