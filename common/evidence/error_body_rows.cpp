@@ -234,6 +234,7 @@ extern const Row kErrorRows[] = {
      "malformed token|token is malformed|malformed jwt|jwt malformed|malformed authorization|"
      "authorization header is malformed|malformed access token|malformed api key|token*malformed|"
      "credential*malformed|malformed*credential|invalid authorization header|authorization header*invalid|"
+     "unable to parse authentication credentials|could not parse authorization header|"
      "invalid authorization scheme|unsupported authorization|unsupported authentication scheme|"
      "invalid authentication scheme|authorization scheme*not supported|authentication scheme*not supported|"
      "wrong authentication scheme|wrong authorization scheme|unknown authorization scheme|"
@@ -279,6 +280,7 @@ extern const Row kErrorRows[] = {
     {On::text,
      "invalid token|invalid access token|invalid api key|invalid credentials|"
      "incorrect credentials|invalid username or password|incorrect username or password|bad token|"
+     "invalid username/password|name or password is incorrect|login failed|user inactive or deleted|"
      "invalid jwt|invalid signature|signature verification failed|signature*invalid|invalid audience|"
      "audience*invalid|audience*mismatch|invalid issuer|authentication failed|unknown api key|"
      "api key not valid|api key*invalid|token*not valid|could not validate credentials|unauthorized token|"
@@ -286,7 +288,7 @@ extern const Row kErrorRows[] = {
      "", "auth.invalid_credentials", kWording, "the credentials were rejected: {message}"},
 
     // Generic codes last, after every message: they say "no", not why.
-    {On::code, "unauthenticated|unauthorized", "", "auth.invalid_credentials", kWording,
+    {On::code, "unauthenticated|unauthorized|not_authorized|notauthorized", "", "auth.invalid_credentials", kWording,
      "the server did not accept the credentials ({code}): {message}"},
     {On::code, "forbidden", "", "forbidden.permission", kWording, "the caller is not allowed: {message}"},
 };

@@ -121,17 +121,26 @@ bool component_map_shape(const json& doc) {
   return any_word;
 }
 
+// A value that reads as a status: a word of the vocabulary, or one at the
+// start of a message ("unavailable: Database error"). Others ("version":
+// "10.2.3", "commit": "abc123", as Grafana's /api/health has) are no components.
+std::optional<HealthStatus> status_of_value(std::string_view said) {
+  if (auto w = word(said)) return w;
+  return leading_word(said);
+}
+
 Expected<HealthReport> parse_component_map(const json& doc) {
   HealthReport r;
   r.format = HealthFormat::generic;
   for (const auto& item : doc.items()) {
     const std::string& said = item.value().get_ref<const std::string&>();
+    auto status = status_of_value(said);
+    if (!status) continue;
     HealthComponent c;
     c.name = capped(item.key());
     c.raw_status = capped(said);
-    auto w = word(said);
-    c.status = w ? *w : leading_word(said).value_or(HealthStatus::fail);
-    if (!w) c.output = capped(said);
+    c.status = *status;
+    if (!word(said)) c.output = capped(said);
     add_component(r, std::move(c));
   }
   r.status = worst_of(r.components);
@@ -252,6 +261,35 @@ bool consul_shape(const json& doc) {
   return std::all_of(doc.begin(), doc.end(), is_consul_check);
 }
 
+// Consul's /v1/status/leader: the leader's address as a JSON string, "" when
+// the cluster has none; /v1/status/peers: a list of addresses.
+// "10.0.0.1:8300", "[::1]:8300", "consul-0:8300"
+bool is_host_port(const json& v) {
+  if (!v.is_string()) return false;
+  const std::string& s = v.get_ref<const std::string&>();
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == s.size() || s.size() > 300) return false;
+  return std::all_of(s.begin() + static_cast<std::ptrdiff_t>(colon) + 1, s.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+bool consul_status_shape(const json& doc) {
+  if (doc.is_string()) return doc.get_ref<const std::string&>().empty() || is_host_port(doc);
+  return doc.is_array() && !doc.empty() && std::all_of(doc.begin(), doc.end(), is_host_port);
+}
+
+Expected<HealthReport> parse_consul_status(const json& doc) {
+  HealthReport r;
+  r.format = HealthFormat::consul;
+  const bool leader = doc.is_string();
+  const bool known = leader ? !doc.get_ref<const std::string&>().empty() : !doc.empty();
+  r.status = known ? HealthStatus::pass : HealthStatus::fail;
+  r.raw_status = leader ? (known ? "leader " + capped(doc.get_ref<const std::string&>()) : "no leader")
+                        : std::to_string(doc.size()) + " peers";
+  r.output = r.raw_status;
+  return r;
+}
+
 Expected<HealthReport> parse_consul(const json& doc) {
   HealthReport r;
   r.format = HealthFormat::consul;
@@ -345,6 +383,7 @@ const std::vector<Convention>& conventions() {
 
 std::optional<HealthFormat> detect_convention(const json& doc, bool before_named) {
   if (!before_named && (doc.is_array() || doc.is_object()) && consul_shape(doc)) return HealthFormat::consul;
+  if (!before_named && consul_status_shape(doc)) return HealthFormat::consul;
   if (!doc.is_object()) return std::nullopt;
   for (const auto& c : conventions()) {
     // terminus answers {"status":"ok",...}, which health+json would also take.
@@ -356,6 +395,7 @@ std::optional<HealthFormat> detect_convention(const json& doc, bool before_named
 
 Expected<HealthReport> read_convention(HealthFormat f, const json& doc) {
   if (f == HealthFormat::consul) {
+    if (consul_status_shape(doc)) return parse_consul_status(doc);
     if (!consul_shape(doc)) return Error{"JSON that is not a list or map of Consul checks"};
     return parse_consul(doc);
   }
