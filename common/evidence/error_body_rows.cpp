@@ -288,8 +288,8 @@ extern const Row kErrorRows[] = {
      "", "auth.invalid_credentials", kWording, "the credentials were rejected: {message}"},
 
     // Generic codes last, after every message: they say "no", not why.
-    {On::code, "unauthenticated|unauthorized|not_authorized|notauthorized", "", "auth.invalid_credentials", kWording,
-     "the server did not accept the credentials ({code}): {message}"},
+    {On::code, "unauthenticated|unauthorized|not_authorized|notauthorized", "", "auth.invalid_credentials",
+     kWording, "the server did not accept the credentials ({code}): {message}"},
     {On::code, "forbidden", "", "forbidden.permission", kWording, "the caller is not allowed: {message}"},
 };
 
