@@ -36,6 +36,9 @@ inline constexpr std::size_t kDefaultMaxBodyBytes = 256 * 1024;
 struct PluginConfig {
   int max_concurrency = kDefaultMaxConcurrency;  // transfers in flight at once
   int max_connections_per_host = 0;              // 0 = no limit
+  // Idle connections kept for the next round (not a key: the open-file
+  // limit's share, see fd_budget.h); 0 = as many as max_concurrency.
+  int kept_connections = 0;
   std::vector<EndpointConfig> endpoints;
 };
 

@@ -9,29 +9,41 @@
 namespace probewise {
 namespace {
 
-// Descriptors per transfer: its socket, and an idle connection kept for the
-// next round (CURLMOPT_MAXCONNECTS follows MaxConcurrency).
-constexpr std::size_t kPerTransfer = 2;
 // Left to collectd and its other plugins: an eighth of the limit, at least 32.
 constexpr std::size_t kMinReserve = 32;
+// When the room is short, the transfers in flight get at most this share
+// of it (and MaxConcurrency at most); the connections kept get the rest, so
+// that a round still finds some of the last round's connections open.
+constexpr std::size_t kInFlightShare = 4;  // of 5
 
 }  // namespace
 
 FdBudget fit_concurrency(int max_concurrency, std::size_t soft_limit, std::size_t open_now) {
   FdBudget b;
-  b.concurrency = std::max(1, max_concurrency);
+  const std::size_t wanted = static_cast<std::size_t>(std::max(1, max_concurrency));
+  b.concurrency = static_cast<int>(wanted);
+  b.kept_connections = b.concurrency;
   if (soft_limit == 0) return b;
   const std::size_t reserve = std::max(kMinReserve, soft_limit / 8);
   const std::size_t used = open_now + reserve;
-  const std::size_t room = soft_limit > used ? (soft_limit - used) / kPerTransfer : 0;
-  if (room >= static_cast<std::size_t>(b.concurrency)) return b;
-  b.reduced = true;
-  b.concurrency = static_cast<int>(std::max<std::size_t>(1, room));
-  b.message = "MaxConcurrency " + std::to_string(max_concurrency) + " needs about " +
-              std::to_string(static_cast<std::size_t>(max_concurrency) * kPerTransfer + used) +
-              " open files, but the limit is " + std::to_string(soft_limit) + " (ulimit -n; " +
-              std::to_string(open_now) + " open already): probing at most " + std::to_string(b.concurrency) +
-              " at once. Raise LimitNOFILE in collectd's service (or ulimit -n) or lower MaxConcurrency";
+  const std::size_t room = soft_limit > used ? soft_limit - used : 0;
+  if (room >= 2 * wanted) return b;  // a socket for each transfer and each kept connection
+  const std::size_t in_flight = std::max<std::size_t>(1, std::min(wanted, room * kInFlightShare / 5));
+  b.concurrency = static_cast<int>(in_flight);
+  b.kept_connections = static_cast<int>(std::max<std::size_t>(1, room > in_flight ? room - in_flight : 0));
+  b.reduced = in_flight < wanted;
+  const std::string limit = "the limit is " + std::to_string(soft_limit) + " (ulimit -n; " +
+                            std::to_string(open_now) + " open already): ";
+  const std::string raise = ". Raise LimitNOFILE in collectd's service (or ulimit -n)";
+  const std::string needs = "MaxConcurrency " + std::to_string(max_concurrency) + " needs about " +
+                            std::to_string(2 * wanted + used) + " open files with the connections kept for " +
+                            "the next round, but ";
+  if (b.reduced)
+    b.message = needs + limit + "probing at most " + std::to_string(b.concurrency) + " at once" + raise +
+                " or lower MaxConcurrency";
+  else
+    b.message = needs + limit + "keeping at most " + std::to_string(b.kept_connections) +
+                " connections open between rounds (more new connections)" + raise;
   return b;
 }
 

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // How many transfers the open-file limit (ulimit -n, systemd's LimitNOFILE)
-// leaves room for. Each transfer holds a socket, and as many idle
-// connections as MaxConcurrency are kept for the next round; collectd and
-// its other plugins keep a reserve. The limit itself is left alone: raising
-// it would reach every other plugin of the daemon (some still use select()).
+// leaves room for. Each transfer in flight holds a socket; connections kept
+// open for the next round hold one each (libcurl closes the oldest idle one
+// when a transfer ends with more than CURLMOPT_MAXCONNECTS open, so at most
+// in-flight + kept are open at once); collectd and its other plugins keep a
+// reserve. The transfers MaxConcurrency asks for come first: the kept
+// connections are cut before MaxConcurrency is. The limit itself is left
+// alone: raising it would reach every other plugin of the daemon (some
+// still use select()).
 #pragma once
 
 #include <cstddef>
@@ -12,9 +16,10 @@
 namespace probewise {
 
 struct FdBudget {
-  int concurrency = 0;  // what the plugin may run at once (at least 1)
-  bool reduced = false;
-  std::string message;  // the one log line when reduced
+  int concurrency = 0;       // what the plugin may run at once (at least 1)
+  int kept_connections = 0;  // idle connections kept between rounds (at least 1)
+  bool reduced = false;      // concurrency below MaxConcurrency: a warning
+  std::string message;       // the one log line when concurrency or kept connections are cut
 };
 
 // `soft_limit`: RLIMIT_NOFILE's soft limit (0 = unlimited); `open_now`: the

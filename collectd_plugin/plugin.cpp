@@ -3,6 +3,9 @@
 // throws across C) and logs through plugin_log. Config gathers the
 // endpoints; init starts libcurl and the probe thread; shutdown stops the
 // transfers, saves the states, joins the thread and frees everything.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <exception>
 #include <memory>
 #include <string>
@@ -114,8 +117,9 @@ int on_init() noexcept {
     const std::size_t endpoints = plugin->config.endpoints.size();
     const FdBudget budget =
         fit_concurrency(plugin->config.max_concurrency, nofile_soft_limit(), open_descriptors());
-    if (budget.reduced) say(LogLevel::warning, budget.message);
+    if (!budget.message.empty()) say(budget.reduced ? LogLevel::warning : LogLevel::notice, budget.message);
     plugin->config.max_concurrency = budget.concurrency;
+    plugin->config.kept_connections = budget.kept_connections;
     const int concurrency = budget.concurrency;
     plugin->worker = std::make_unique<Worker>(std::move(plugin->config), std::move(hooks));
     plugin->config = PluginConfig{};
@@ -132,15 +136,43 @@ int on_init() noexcept {
   return -1;
 }
 
+// The shutdown callback's one line: what it stopped and where its time went
+// (collectd's own shutdown and its other plugins' come before and after).
+std::string shutdown_summary(const Scheduler::Stopped& stopped, double thread_ms, double joined_ms,
+                             double total_ms) {
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "stopped in %.1f ms: %zu transfer%s in flight stopped, %zu state%s saved (probe thread: %.1f ms to "
+                "finish its round, %.1f ms to stop and save; %.1f ms to free)",
+                total_ms, stopped.cancelled, stopped.cancelled == 1 ? "" : "s", stopped.saved,
+                stopped.saved == 1 ? "" : "s", std::max(0.0, joined_ms - thread_ms), thread_ms, total_ms - joined_ms);
+  return text;
+}
+
 int on_shutdown() noexcept {
   int status = 0;
   try {
     auto& plugin = instance();
     if (plugin) {
-      if (plugin->worker) plugin->worker->stop();
-      plugin->worker.reset();
+      using Clock = std::chrono::steady_clock;
+      auto ms_since = [](Clock::time_point t) {
+        return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+      };
+      const Clock::time_point began = Clock::now();
+      const bool probing = plugin->worker != nullptr;
+      Scheduler::Stopped stopped;
+      double thread_ms = 0;
+      double joined_ms = 0;
+      if (probing) {
+        plugin->worker->stop();
+        joined_ms = ms_since(began);
+        stopped = plugin->worker->stopped();
+        thread_ms = plugin->worker->shutdown_ms();
+        plugin->worker.reset();
+      }
       if (plugin->curl_ready) global_cleanup();
       plugin.reset();
+      if (probing) say(LogLevel::info, shutdown_summary(stopped, thread_ms, joined_ms, ms_since(began)));
     }
   } catch (const std::exception& e) {
     say(LogLevel::error, std::string("shutdown: ") + e.what());

@@ -72,8 +72,10 @@ Scheduler::Scheduler(PluginConfig config, SchedulerHooks hooks)
     : config_(std::move(config)),
       hooks_(std::move(hooks)),
       // Idle connections kept for the next rounds: as many as may be in
-      // flight, so that a round finds the last round's connections open.
-      prober_(config_.max_connections_per_host, std::max(1, config_.max_concurrency)),
+      // flight (unless the open-file limit is short), so that a round finds
+      // the last round's connections open.
+      prober_(config_.max_connections_per_host,
+              config_.kept_connections > 0 ? config_.kept_connections : std::max(1, config_.max_concurrency)),
       epoch_(Clock::now()) {
   stats_logged_ = epoch_;
   tick_ = duration_cast<Clock::duration>(tick_for(config_.endpoints));
@@ -329,9 +331,9 @@ void Scheduler::finish(std::size_t i) {
   save(i, false);
 }
 
-void Scheduler::save(std::size_t i, bool force) {
+bool Scheduler::save(std::size_t i, bool force) {
   Runtime& r = runtime_[i];
-  if (r.store < 0 || !r.previous) return;
+  if (r.store < 0 || !r.previous) return false;
   Store& s = stores_[static_cast<std::size_t>(r.store)];
   const StoredState& now_state = *r.previous;
   const auto now = Clock::now();
@@ -339,7 +341,7 @@ void Scheduler::save(std::size_t i, bool force) {
   const bool seen_since = r.saved_checked != now_state.checked;
   const bool due = !r.saved_any || r.saved_meaning != now_meaning ||
                    (now - r.saved_at >= kRefreshSaved && seen_since) || (force && seen_since);
-  if (!due) return;
+  if (!due) return false;
   auto saved = s.store->save(r.state_key, now_state);
   r.saved_at = now;
   if (saved) {
@@ -352,6 +354,7 @@ void Scheduler::save(std::size_t i, bool force) {
     log(LogLevel::warning, "state directory " + s.dir + ": " + saved.error() +
                                "; changes are still detected, but a restart forgets the last status");
   }
+  return saved.ok();
 }
 
 void Scheduler::log_stats(Clock::time_point now) {
@@ -367,7 +370,9 @@ void Scheduler::log_stats(Clock::time_point now) {
           std::to_string(config_.max_concurrency) + ") or lower the Timeout of slow endpoints");
 }
 
-void Scheduler::shutdown() {
+Scheduler::Stopped Scheduler::shutdown() {
+  Stopped stopped;
+  stopped.cancelled = prober_.in_flight();
   prober_.cancel_all();
   tokens_.cancel_all();
   ready_.clear();
@@ -377,8 +382,9 @@ void Scheduler::shutdown() {
     r.steps.reset();
     r.busy = false;
     r.queued = false;
-    save(i, true);
+    if (save(i, true)) ++stopped.saved;
   }
+  return stopped;
 }
 
 }  // namespace probewise

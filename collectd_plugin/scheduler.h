@@ -71,8 +71,13 @@ class Scheduler {
   int poll(int max_wait_ms);
   std::size_t in_flight() const { return prober_.in_flight(); }
 
+  // What shutdown() did.
+  struct Stopped {
+    std::size_t cancelled = 0;  // transfers that were in flight (token requests included)
+    std::size_t saved = 0;      // state files written
+  };
   // Stops every transfer in flight and saves the states not yet saved.
-  void shutdown();
+  Stopped shutdown();
 
   const Stats& stats() const { return stats_; }
   const PluginConfig& config() const { return config_; }
@@ -113,7 +118,7 @@ class Scheduler {
   void on_answer(std::size_t i, ProbeResult result);
   void on_token(std::size_t slot, const ProbeResult& result);
   void finish(std::size_t i);
-  void save(std::size_t i, bool force);
+  bool save(std::size_t i, bool force);  // true: a state file was written
   void log_stats(Clock::time_point now);
   std::int64_t now_ms() const;
   double wall() const;

@@ -71,12 +71,14 @@ void Worker::run() noexcept {
       wake_.wait_for(lock, std::chrono::milliseconds(sleep_ms), [this] { return stopping_; });
     }
   }
+  const auto shutdown_began = std::chrono::steady_clock::now();
   try {
     if (hooks_.stopping) hooks_.stopping();
-    scheduler_.shutdown();
+    stopped_ = scheduler_.shutdown();
   } catch (...) {
     if (hooks_.log) hooks_.log(LogLevel::error, "shutdown: could not save every state");
   }
+  shutdown_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - shutdown_began).count();
 }
 
 }  // namespace probewise

@@ -25,6 +25,10 @@ class Worker {
   void stop();
 
   const Scheduler& scheduler() const { return scheduler_; }
+  // What the scheduler's shutdown did, and how long it took on the probe
+  // thread (ms); read after stop().
+  const Scheduler::Stopped& stopped() const { return stopped_; }
+  double shutdown_ms() const { return shutdown_ms_; }
 
  private:
   void run() noexcept;
@@ -34,6 +38,8 @@ class Worker {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  Scheduler::Stopped stopped_;  // written by the probe thread before it ends
+  double shutdown_ms_ = 0;
   std::thread thread_;
 };
 
