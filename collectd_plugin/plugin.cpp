@@ -141,11 +141,12 @@ int on_init() noexcept {
 std::string shutdown_summary(const Scheduler::Stopped& stopped, double thread_ms, double joined_ms,
                              double total_ms) {
   char text[256];
-  std::snprintf(text, sizeof text,
-                "stopped in %.1f ms: %zu transfer%s in flight stopped, %zu state%s saved (probe thread: %.1f ms to "
-                "finish its round, %.1f ms to stop and save; %.1f ms to free)",
-                total_ms, stopped.cancelled, stopped.cancelled == 1 ? "" : "s", stopped.saved,
-                stopped.saved == 1 ? "" : "s", std::max(0.0, joined_ms - thread_ms), thread_ms, total_ms - joined_ms);
+  std::snprintf(
+      text, sizeof text,
+      "stopped in %.1f ms: %zu transfer%s in flight stopped, %zu state%s saved (probe thread: %.1f ms to "
+      "finish its round, %.1f ms to stop and save; %.1f ms to free)",
+      total_ms, stopped.cancelled, stopped.cancelled == 1 ? "" : "s", stopped.saved,
+      stopped.saved == 1 ? "" : "s", std::max(0.0, joined_ms - thread_ms), thread_ms, total_ms - joined_ms);
   return text;
 }
 

@@ -78,7 +78,8 @@ void Worker::run() noexcept {
   } catch (...) {
     if (hooks_.log) hooks_.log(LogLevel::error, "shutdown: could not save every state");
   }
-  shutdown_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - shutdown_began).count();
+  shutdown_ms_ =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - shutdown_began).count();
 }
 
 }  // namespace probewise

@@ -24,7 +24,8 @@ TEST(FdBudget, KeptConnectionsAreCutBeforeMaxConcurrency) {
   EXPECT_FALSE(b.reduced);
   EXPECT_EQ(b.concurrency, 10000);
   EXPECT_EQ(b.kept_connections, 7480);
-  EXPECT_NE(b.message.find("MaxConcurrency 10000 needs about 22520 open files"), std::string::npos) << b.message;
+  EXPECT_NE(b.message.find("MaxConcurrency 10000 needs about 22520 open files"), std::string::npos)
+      << b.message;
   EXPECT_NE(b.message.find("keeping at most 7480 connections open between rounds"), std::string::npos)
       << b.message;
   EXPECT_EQ(b.message.find("probing at most"), std::string::npos) << b.message;
