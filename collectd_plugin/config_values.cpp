@@ -2,23 +2,13 @@
 #include "config_values.h"
 
 #include <cmath>
-#include <cstdio>
 #include <utility>
 
 #include "base/text.h"
 #include "output/redact.h"
 
 namespace probewise {
-namespace {
-
-// A number as the user would write it in the config (%g).
-std::string number_text(double d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", d);
-  return buf;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string given(const oconfig_item_t& item, bool secret) {
   if (item.values_num == 0) return "nothing";

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 namespace probewise {
 
@@ -56,6 +57,12 @@ std::string format_utc(std::time_t t, const char* format) {
   char buf[128];
   std::size_t n = std::strftime(buf, sizeof buf, format, &tm);
   return std::string(buf, n);
+}
+
+std::string number_text(double d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", d);
+  return buf;
 }
 
 }  // namespace probewise

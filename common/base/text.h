@@ -20,5 +20,8 @@ bool ends_with(std::string_view s, std::string_view suffix);
 std::string ellipsize(std::string_view s, std::size_t max_chars);
 // strftime() of t in UTC, e.g. format_utc(t, "%Y-%m-%dT%H:%M:%SZ").
 std::string format_utc(std::time_t t, const char* format);
+// A number as people write it: 0.5, 3, 1000000000, 1.23456789012346e+20
+// (%.15g: no trailing zeros, every digit a double holds for sure).
+std::string number_text(double d);
 
 }  // namespace probewise

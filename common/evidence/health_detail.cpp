@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 
 #include "base/text.h"
@@ -76,12 +75,6 @@ const json* first_member(const json& obj, std::initializer_list<const char*> key
 const json* object_member(const json& obj, const char* key) {
   const json* v = member(obj, key);
   return v && v->is_object() ? v : nullptr;
-}
-
-std::string number_text(double d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.15g", d);
-  return buf;
 }
 
 // A scalar as text ("" for objects, arrays and null).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <cstdio>
 
+#include "base/text.h"
 #include "judge/reason.h"
 #include "output/perfdata.h"
 #include "output/redact.h"
@@ -8,12 +9,6 @@
 
 namespace probewise {
 namespace {
-
-std::string format_number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.15g", v);
-  return buf;
-}
 
 std::string joined_messages(const Verdict& v) {
   std::string out;
@@ -66,7 +61,7 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
     out += "Health (" + std::string(health_format_name(h.format)) + "): " + h.raw_status + "\n";
     for (const auto& c : h.components) {
       out += "- " + c.name + ": " + c.raw_status;
-      if (c.observed_value) out += ", observed " + format_number(*c.observed_value) + c.observed_unit;
+      if (c.observed_value) out += ", observed " + number_text(*c.observed_value) + c.observed_unit;
       if (!c.output.empty()) out += " (" + c.output + ")";
       out += "\n";
     }
