@@ -102,7 +102,11 @@ class Hostile(unittest.TestCase):
                     self.assertEqual(by_instance(notes, name), [], "healthy stays healthy")
                     times = csv_rows(c, name, "gauge-state")
                     gaps = [b - a for a, b in zip(times, times[1:])]
-                    self.assertTrue(gaps and max(gaps) < 1.6, "the healthy round (1 s) is kept: %s" % gaps[-20:])
+                    # Sanitized builds run several times slower (TSan 5-15x).
+                    limit = 1.6 if not SANITIZE else 3.0
+                    self.assertTrue(gaps and max(gaps) < limit, "the healthy round (1 s) is kept: worst gap %.2f s "
+                                    "(limit %.1f s), at %d of %d: %s" % (max(gaps or [0]), limit, gaps.index(
+                                        max(gaps)) if gaps else -1, len(gaps), [round(g, 2) for g in gaps]))
             # Memory: the gzip bomb, the endless body and the huge headers
             # are all capped; after the first rounds RSS stays where it is.
             half = len(rss) // 2
