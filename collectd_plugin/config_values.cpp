@@ -8,7 +8,6 @@
 #include "output/redact.h"
 
 namespace probewise {
-namespace {}  // namespace
 
 std::string given(const oconfig_item_t& item, bool secret) {
   if (item.values_num == 0) return "nothing";

@@ -61,5 +61,5 @@ graph() {
 graph response-time.png "probewise: response time per endpoint" seconds \
   --logarithmic --units=si -- response_time "v@"
 # Endpoint i is drawn 0.06 * i above its state, so that lines in the same state do not hide each other.
-graph state.png "probewise: state per endpoint (0 OK, 1 WARNING, 2 CRITICAL)" state \
+graph state.png "state per endpoint: 0 OK, 1 WARNING, 2 CRITICAL (lines 0.06 apart)" state \
   --lower-limit -0.2 --upper-limit 3 --rigid --y-grid 1:1 -- gauge-state "v@,0.5,+,FLOOR,0.06,@,*,+"
