@@ -56,7 +56,9 @@ def csv_rows(c, endpoint, metric):
         if f.startswith(metric + "-"):
             with open(os.path.join(path, f)) as fh:
                 rows += [float(l.split(",")[0]) for l in fh if l[:1].isdigit()]
-    return rows
+    # In time order: collectd's write threads may append two rounds of one
+    # endpoint that reached them in one batch the other way round.
+    return sorted(rows)
 
 
 class Hostile(unittest.TestCase):
