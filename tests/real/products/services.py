@@ -5,19 +5,10 @@ Alertmanager (web.config basic auth, /-/healthy), etcd (/health, auth)."""
 
 import json
 import os
-import subprocess
 import urllib.request
 
 from realsuite import Product, free_port, wait_for_http, wait_for_port
-from web_servers import htpasswd
-
-
-def bcrypt_hash(password):
-    """A bcrypt hash at cost 4 (htpasswd -B -C 4): the products check it on
-    every request, and the machines are shared."""
-    line = subprocess.run(["htpasswd", "-nbB", "-C", "4", "x", password], capture_output=True, text=True,
-                          check=True).stdout.strip()
-    return line.split(":", 1)[1]
+from web_servers import bcrypt_hash
 
 
 class DockerRegistry(Product):
@@ -28,8 +19,7 @@ class DockerRegistry(Product):
 
     def start(self):
         w = self.work
-        users = os.path.join(w, "htpasswd")
-        subprocess.run(["htpasswd", "-cbB", "-C", "4", users, "monitor", "secret"], check=True, capture_output=True)
+        users = self.write("htpasswd", "monitor:%s\n" % bcrypt_hash("secret"))
         self.write("config.yml", f"""version: 0.1
 log:
   level: error

@@ -22,6 +22,15 @@ def htpasswd(path, users, bcrypt=False):
     os.chmod(path, 0o644)
 
 
+def bcrypt_hash(password):
+    """A bcrypt hash at cost 4 (htpasswd -B -C 4), not the 5 of htpasswd or
+    the 14 of caddy hash-password: the products check it on every request,
+    and the machines are shared."""
+    line = subprocess.run(["htpasswd", "-nbB", "-C", "4", "x", password], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    return line.split(":", 1)[1]
+
+
 class Apache(Product):
     name = "apache"
     title = "Apache httpd"
@@ -247,11 +256,7 @@ class Caddy(Product):
 
     def start(self):
         w = self.work
-        # bcrypt at cost 4 (htpasswd), not caddy hash-password's 14: each
-        # request checks it, and the machines are shared.
-        line = subprocess.run(["htpasswd", "-nbB", "-C", "4", "monitor", "secret"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-        hashed = line.split(":", 1)[1].replace("$2y$", "$2a$", 1)
+        hashed = bcrypt_hash("secret").replace("$2y$", "$2a$", 1)
         self.write("Caddyfile", f"""{{
   admin off
   auto_https off
