@@ -341,6 +341,7 @@ class Soak:
         r["worst_lateness_s"] = round(worst - a.interval, 2) if worst is not None else None
         r["gaps_over_interval_plus_timeout"] = sum(c for g, c in hist if g > a.interval + a.timeout + 0.5)
         r["endpoints_probed"] = gaps["endpoints"]
+        r["wall_clock_step_s"] = gaps.get("clock_step_s")
         checks["every endpoint probed"] = gaps["endpoints"] == a.endpoints
         checks["the round kept"] = worst is not None and worst <= a.interval + a.timeout + a.lateness_slack
         checks["stops within 2 s"] = stop_s <= 2.0
