@@ -53,19 +53,6 @@ std::chrono::duration<double> tick_for(const std::vector<EndpointConfig>& endpoi
       std::clamp(tick, kMinTick.count(), std::max(kMinTick.count(), longest_tick)));
 }
 
-// What a stored state says, apart from when it was last seen: a change of
-// this is written at once.
-std::size_t meaning(const StoredState& s) {
-  std::size_t h = std::hash<std::string>{}(s.status_text + '\n' + s.reason + '\n' + s.credentials + '\n' +
-                                           s.success_credentials);
-  auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
-  mix(static_cast<std::size_t>(s.status));
-  mix(static_cast<std::size_t>(s.state));
-  mix(static_cast<std::size_t>(s.since));
-  mix(s.last_success == 0 ? 1 : 2);
-  return h;
-}
-
 }  // namespace
 
 Scheduler::Scheduler(PluginConfig config, SchedulerHooks hooks)
@@ -134,7 +121,7 @@ void Scheduler::open_stores() {
     r.previous = stores_[r.store].store->load(r.state_key);
     if (r.previous) {
       r.saved_any = true;
-      r.saved_meaning = meaning(*r.previous);
+      r.saved_meaning = state_meaning(*r.previous);
       r.saved_checked = r.previous->checked;
     }
     r.saved_at = Clock::now();
@@ -337,12 +324,13 @@ bool Scheduler::save(std::size_t i, bool force) {
   Store& s = stores_[static_cast<std::size_t>(r.store)];
   const StoredState& now_state = *r.previous;
   const auto now = Clock::now();
-  const std::size_t now_meaning = meaning(now_state);
+  const std::size_t now_meaning = state_meaning(now_state);
   const bool seen_since = r.saved_checked != now_state.checked;
   const bool due = !r.saved_any || r.saved_meaning != now_meaning ||
                    (now - r.saved_at >= kRefreshSaved && seen_since) || (force && seen_since);
   if (!due) return false;
-  auto saved = s.store->save(r.state_key, now_state);
+  auto saved = s.store->record(r.state_key, now_state,
+                               r.saved_any ? std::optional(r.saved_meaning) : std::nullopt);
   r.saved_at = now;
   if (saved) {
     r.saved_any = true;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -74,6 +75,20 @@ std::string serialize_state(const StoredState& s) {
   return redact_text(j.dump(2, ' ', false, json::error_handler_t::replace)) + "\n";
 }
 
+std::size_t state_meaning(const StoredState& s) {
+  std::size_t h = std::hash<std::string>{}(s.status_text + '\n' + s.reason + '\n' + s.credentials + '\n' +
+                                           s.success_credentials);
+  auto mix = [&h](std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+  mix(static_cast<std::size_t>(s.status));
+  mix(static_cast<std::size_t>(s.state));
+  mix(static_cast<std::size_t>(s.since));
+  // A success moves last_success with every check: then only "it was a
+  // success" is meaning; otherwise the time of the last one is.
+  const bool success_now = s.last_success != 0 && s.last_success == s.checked;
+  mix(success_now ? 1 : static_cast<std::size_t>(s.last_success) + 2);
+  return h;
+}
+
 Expected<StoredState> parse_state_json(const std::string& text) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return Error{"state file is not a JSON object"};
@@ -108,6 +123,10 @@ Expected<StateStore> StateStore::open(const std::string& dir) {
 }
 
 std::optional<std::string> StateStore::read_file(const std::string& name) const {
+  return read_regular(name, nullptr);
+}
+
+std::optional<std::string> StateStore::read_regular(const std::string& name, std::time_t* modified) const {
   if (!valid_name(name)) return std::nullopt;
   int fd = ::open((dir_ + "/" + name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
@@ -118,6 +137,7 @@ std::optional<std::string> StateStore::read_file(const std::string& name) const 
     out.resize(static_cast<std::size_t>(st.st_size));
     ssize_t n = ::read(fd, out.data(), out.size());
     out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    if (modified) *modified = st.st_mtime;
   }
   ::close(fd);
   if (out.empty()) return std::nullopt;
@@ -125,6 +145,11 @@ std::optional<std::string> StateStore::read_file(const std::string& name) const 
 }
 
 Expected<bool> StateStore::write_file(const std::string& name, const std::string& content) const {
+  return write_atomic(name, content, nullptr);
+}
+
+Expected<bool> StateStore::write_atomic(const std::string& name, const std::string& content,
+                                        const std::time_t* modified) const {
   if (!valid_name(name)) return Error{"invalid state file name"};
   std::random_device rd;
   const std::string final_path = dir_ + "/" + name;
@@ -148,6 +173,10 @@ Expected<bool> StateStore::write_file(const std::string& name, const std::string
     p += n;
     left -= static_cast<std::size_t>(n);
   }
+  if (modified) {
+    const struct timespec times[2] = {{0, UTIME_OMIT}, {*modified, 0}};
+    ok = ::futimens(fd, times) == 0 && ok;
+  }
   ok = ::close(fd) == 0 && ok;
   if (!ok || ::rename(tmp.c_str(), final_path.c_str()) != 0) {
     std::string why = errno_text();
@@ -157,16 +186,36 @@ Expected<bool> StateStore::write_file(const std::string& name, const std::string
   return true;
 }
 
+bool StateStore::touch(const std::string& name, std::time_t when) const {
+  if (!valid_name(name)) return false;
+  const struct timespec times[2] = {{0, UTIME_OMIT}, {when, 0}};  // access time as it is
+  return ::utimensat(AT_FDCWD, (dir_ + "/" + name).c_str(), times, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 std::optional<StoredState> StateStore::load(const std::string& key) const {
-  auto text = read_file(key + ".json");
+  std::time_t modified = 0;
+  auto text = read_regular(key + ".json", &modified);
   if (!text) return std::nullopt;
-  auto s = parse_state_json(*text);
-  if (!s) return std::nullopt;
-  return *s;
+  auto parsed = parse_state_json(*text);
+  if (!parsed) return std::nullopt;
+  StoredState s = *parsed;
+  if (modified > s.checked) {  // touched by record(): seen again, saying the same
+    if (s.last_success != 0 && s.last_success == s.checked) s.last_success = modified;
+    s.checked = modified;
+  }
+  return s;
 }
 
 Expected<bool> StateStore::save(const std::string& key, const StoredState& state) const {
-  return write_file(key + ".json", serialize_state(state));
+  // The file's time is when the state was seen: load() takes a later one as
+  // a check that found the same (record()).
+  return write_atomic(key + ".json", serialize_state(state), &state.checked);
+}
+
+Expected<bool> StateStore::record(const std::string& key, const StoredState& next,
+                                  std::optional<std::size_t> saved) const {
+  if (saved == state_meaning(next) && touch(key + ".json", next.checked)) return true;
+  return save(key, next);
 }
 
 std::string default_state_dir() {

@@ -6,6 +6,7 @@
 // fingerprint of the credentials.
 #pragma once
 
+#include <cstddef>
 #include <ctime>
 #include <optional>
 #include <string>
@@ -29,6 +30,10 @@ struct StoredState {
 };
 
 std::string serialize_state(const StoredState& s);
+
+// What a state says apart from when it was last seen (a digest): while it
+// stays the same, the state file is not rewritten, only touched.
+std::size_t state_meaning(const StoredState& s);
 Expected<StoredState> parse_state_json(const std::string& text);
 
 class StateStore {
@@ -39,8 +44,18 @@ class StateStore {
   static Expected<StateStore> open(const std::string& dir);
   const std::string& dir() const { return dir_; }
 
+  // The key's state. A file touched since it was written (see record())
+  // was checked again at its modification time: that time is `checked`,
+  // and `last_success` too when the file was written at a success.
   std::optional<StoredState> load(const std::string& key) const;
   Expected<bool> save(const std::string& key, const StoredState& state) const;
+  // Records `next` for a key whose file says `saved` (the state_meaning()
+  // of what load() gave or of what was last saved; nullopt: no file): the
+  // file is rewritten when what it says changed, else only its
+  // modification time moves to next.checked, so that a steady check
+  // creates and frees no file (on ext4 with online discard, every freed
+  // file costs a discard).
+  Expected<bool> record(const std::string& key, const StoredState& next, std::optional<std::size_t> saved) const;
 
   // Raw files beside the states (the OAuth token cache), same safety rules.
   std::optional<std::string> read_file(const std::string& name) const;
@@ -48,6 +63,10 @@ class StateStore {
 
  private:
   explicit StateStore(std::string dir) : dir_(std::move(dir)) {}
+  std::optional<std::string> read_regular(const std::string& name, std::time_t* modified) const;
+  Expected<bool> write_atomic(const std::string& name, const std::string& content,
+                              const std::time_t* modified) const;
+  bool touch(const std::string& name, std::time_t when) const;
   std::string dir_;
 };
 

@@ -966,6 +966,24 @@ class ChangeDetectionTest(CheckTestCase):
         result = self.check(args, 1, first="HTTP WARNING: HTTP/1.1 401 Unauthorized - ", env=env)
         self.assertIn("changed from 200", result.out, str(result))
 
+    def test_a_steady_result_is_not_rewritten(self):
+        # The same answer again touches the state file (its time is the last
+        # check) instead of writing a new one: no file made and freed per run.
+        state_dir = tempfile.mkdtemp(dir=Env.tmp)
+        args = self.http("/sequence/steady-state?codes=200,200,401") + ["--state-dir=" + state_dir]
+        self.check(args, 0)
+        [name] = os.listdir(state_dir)
+        first = os.stat(os.path.join(state_dir, name))
+        os.utime(os.path.join(state_dir, name), (first.st_atime, first.st_mtime - 30))
+        self.check(args, 0)
+        self.assertEqual(os.listdir(state_dir), [name])
+        again = os.stat(os.path.join(state_dir, name))
+        self.assertEqual(again.st_ino, first.st_ino, "rewritten although nothing changed")
+        self.assertGreaterEqual(again.st_mtime, first.st_mtime, "the check was not recorded")
+        result = self.check(args, 1)
+        self.assertIn("changed from 200", result.out, str(result))
+        self.assertNotEqual(os.stat(os.path.join(state_dir, name)).st_ino, first.st_ino, "a change is written")
+
     def test_no_change_claimed_for_the_same_status(self):
         # Only the verdict changed (content mismatch -> OK), not the status:
         # "changed from 200 OK ... to 200 OK" would say nothing.

@@ -109,6 +109,72 @@ TEST_F(StateStoreTest, ConcurrentWritersLeaveAWholeFile) {
   EXPECT_NE(system(("ls " + base_ + " | grep -q tmp").c_str()), 0) << "no temporary files left";
 }
 
+ino_t inode_of(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+// A check that finds what it found last time moves the file's time and
+// writes nothing; load() reads that time as the last check (and success).
+TEST_F(StateStoreTest, RecordTouchesASteadyStateAndRewritesAChange) {
+  auto store = StateStore::open(base_);
+  ASSERT_TRUE(store.ok());
+  const std::string file = base_ + "/k.json";
+  Observation ok{200, "200 OK", "ok", State::ok, "fp1", true};
+  StoredState first = next_state(std::nullopt, ok, 1000);
+  ASSERT_TRUE(store->record("k", first, std::nullopt).ok());
+  const ino_t written = inode_of(file);
+  ASSERT_NE(written, 0u);
+
+  auto before = store->load("k");
+  ASSERT_TRUE(before.has_value());
+  EXPECT_EQ(before->checked, 1000);
+  ASSERT_TRUE(store->record("k", next_state(before, ok, 1060), state_meaning(*before)).ok());
+  EXPECT_EQ(inode_of(file), written) << "the same state is not written again";
+  auto touched = store->load("k");
+  ASSERT_TRUE(touched.has_value());
+  EXPECT_EQ(touched->checked, 1060);
+  EXPECT_EQ(touched->last_success, 1060) << "a success seen again is the last success";
+  EXPECT_EQ(touched->since, 1000);
+
+  Observation denied{401, "401 Unauthorized", "auth.invalid_credentials", State::warning, "fp1", false};
+  ASSERT_TRUE(store->record("k", next_state(touched, denied, 1120), state_meaning(*touched)).ok());
+  const ino_t changed = inode_of(file);
+  EXPECT_NE(changed, written) << "a change is written";
+  auto after = store->load("k");
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->reason, "auth.invalid_credentials");
+  EXPECT_EQ(after->since, 1120);
+  EXPECT_EQ(after->last_success, 1060);
+
+  ASSERT_TRUE(store->record("k", next_state(after, denied, 1180), state_meaning(*after)).ok());
+  EXPECT_EQ(inode_of(file), changed);
+  auto still = store->load("k");
+  ASSERT_TRUE(still.has_value());
+  EXPECT_EQ(still->checked, 1180);
+  EXPECT_EQ(still->last_success, 1060) << "a failure seen again leaves the last success where it was";
+  EXPECT_EQ(still->since, 1120);
+
+  // A file gone since it was loaded is written again, not lost.
+  ASSERT_EQ(unlink(file.c_str()), 0);
+  ASSERT_TRUE(store->record("k", next_state(still, denied, 1240), state_meaning(*still)).ok());
+  auto back = store->load("k");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->checked, 1240);
+  EXPECT_EQ(back->since, 1120);
+}
+
+TEST(StateMeaning, IgnoresWhenNotWhat) {
+  Observation ok{200, "200 OK", "ok", State::ok, "fp1", true};
+  StoredState a = next_state(std::nullopt, ok, 1000);
+  StoredState b = next_state(a, ok, 1060);
+  EXPECT_EQ(state_meaning(a), state_meaning(b));
+  Observation slow{200, "200 OK", "ok", State::warning, "fp1", false};
+  EXPECT_NE(state_meaning(a), state_meaning(next_state(a, slow, 1060)));
+  Observation other_key{200, "200 OK", "ok", State::ok, "fp2", true};
+  EXPECT_NE(state_meaning(a), state_meaning(next_state(a, other_key, 1060)));
+}
+
 TEST(StateJson, RejectsGarbage) {
   EXPECT_FALSE(parse_state_json("not json").ok());
   EXPECT_FALSE(parse_state_json("[]").ok());
