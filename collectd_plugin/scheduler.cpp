@@ -329,8 +329,8 @@ bool Scheduler::save(std::size_t i, bool force) {
   const bool due = !r.saved_any || r.saved_meaning != now_meaning ||
                    (now - r.saved_at >= kRefreshSaved && seen_since) || (force && seen_since);
   if (!due) return false;
-  auto saved = s.store->record(r.state_key, now_state,
-                               r.saved_any ? std::optional(r.saved_meaning) : std::nullopt);
+  auto saved =
+      s.store->record(r.state_key, now_state, r.saved_any ? std::optional(r.saved_meaning) : std::nullopt);
   r.saved_at = now;
   if (saved) {
     r.saved_any = true;

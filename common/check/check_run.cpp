@@ -115,8 +115,9 @@ CheckOutcome run_check(const CheckJob& job, const Perform& perform_fn, std::time
     out.result.trace.insert(out.result.trace.begin(), tokens->trace().begin(), tokens->trace().end());
   if (state.store) {
     const auto& previous = steps.context().previous;
-    auto saved = state.store->record(state.key, next_state(previous, observe(out.result, out.verdict, out.sent), now),
-                                     previous ? std::optional(state_meaning(*previous)) : std::nullopt);
+    auto saved =
+        state.store->record(state.key, next_state(previous, observe(out.result, out.verdict, out.sent), now),
+                            previous ? std::optional(state_meaning(*previous)) : std::nullopt);
     if (!saved) out.verdict.notes.push_back("change detection is off: " + saved.error());
   }
   return out;

@@ -55,7 +55,8 @@ class StateStore {
   // modification time moves to next.checked, so that a steady check
   // creates and frees no file (on ext4 with online discard, every freed
   // file costs a discard).
-  Expected<bool> record(const std::string& key, const StoredState& next, std::optional<std::size_t> saved) const;
+  Expected<bool> record(const std::string& key, const StoredState& next,
+                        std::optional<std::size_t> saved) const;
 
   // Raw files beside the states (the OAuth token cache), same safety rules.
   std::optional<std::string> read_file(const std::string& name) const;
