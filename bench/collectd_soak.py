@@ -47,6 +47,25 @@ REASON = {"ok": "ok", "401": "auth.missing_credentials", "403": "forbidden.unspe
 DNS_CACHE_S = 60  # libcurl's default DNS cache timeout
 
 
+def match_notifications(got, expected):
+    """Pairs each notification (time, reason) with the change it reports, in
+    order; an optional expected change (a reset the server may have caused)
+    can be skipped. Returns (pairs, None) when every notification matched
+    and every change left unmatched may still be on its way, else (pairs so
+    far, index of the first notification that did not match)."""
+    pairs, j = [], 0
+    for i, g in enumerate(got):
+        while j < len(expected) and expected[j][4] and expected[j][1] != g[1]:
+            j += 1
+        if j >= len(expected) or expected[j][1] != g[1]:
+            return pairs, i
+        pairs.append((g, expected[j]))
+        j += 1
+    if any(e[2] for e in expected[j:]):
+        return pairs, len(got)
+    return pairs, None
+
+
 def log(text):
     print("[soak] " + text, file=sys.stderr, flush=True)
 
@@ -260,11 +279,16 @@ class Soak:
         r["stop_s"] = round(stop_s, 3)
 
         # Changes made vs notifications received, endpoint by endpoint.
-        modes, stalls, lags = {}, [], []
+        modes, stalls, lags, resets_on_close = {}, [], [], 0
         with open(self.events) as f:
             for line in f:
                 e = json.loads(line)
-                if "stall" in e:
+                if "reset_on_close" in e:
+                    # The server closed a listener with connections queued:
+                    # a reset before the flip it made may be seen, or not.
+                    modes.setdefault(e["ep"], []).append((e["t"], "reset_on_close"))
+                    resets_on_close += 1
+                elif "stall" in e:
                     stalls.append(e["stall"])
                 elif "lag" in e:
                     lags.append((e["t"], e["lag"]))
@@ -281,20 +305,20 @@ class Soak:
         mismatches, delays = [], {}
         for ep in range(a.endpoints):
             seq = modes.get(ep, [])
-            expected = []  # (time, reason, must be seen)
+            expected = []  # (time, reason, must be seen, mode, optional)
             for k, (t, m) in enumerate(seq):
                 if k == 0 and m == "ok":
                     continue  # a healthy start is no news
+                if m == "reset_on_close":
+                    expected.append((t, REASON["reset"], False, "reset", True))
+                    continue
                 lag = DNS_CACHE_S if m == "nxdomain" else 0
-                expected.append((t, REASON[m], t + lag + grace < end_wall, m))
+                expected.append((t, REASON[m], t + lag + grace < end_wall, m, False))
             got = notes.get(ep, [])
             made += sum(1 for e in expected if e[2])
             notified += len(got)
-            ok = len(got) <= len(expected) and all(g[1] == e[1] for g, e in zip(got, expected)) and \
-                all(e[2] is False for e in expected[len(got):])
-            if not ok:
-                first = next((k for k, (g, e) in enumerate(zip(got, expected)) if g[1] != e[1]),
-                             min(len(got), len(expected)))
+            pairs, first = match_notifications(got, expected)
+            if first is not None:
                 at = got[first][0] if first < len(got) else None
                 # Whether the fault server's own loop was late (by more than
                 # a second) within the Timeout before that notification.
@@ -306,7 +330,7 @@ class Soak:
                                    "got": [g[1] for g in got[max(0, first - 1):first + 2]],
                                    "server_loop_late": server_late})
                 continue
-            for g, e in zip(got, expected):
+            for g, e in pairs:
                 matched += 1
                 d = g[0] - e[0]
                 delays[e[3]] = max(delays.get(e[3], 0), d)
@@ -314,6 +338,7 @@ class Soak:
         r["notifications"] = notified
         r["changes_matched"] = matched
         r["endpoints_mismatched"] = len(mismatches)
+        r["resets_on_close"] = resets_on_close
         r["mismatched_while_server_late"] = sum(1 for m in mismatches if m["server_loop_late"])
         r["server_loop_late_events"] = len(lags)
         r["server_loop_worst_lag_s"] = max((lag for _, lag in lags), default=0)

@@ -22,7 +22,9 @@ away, the endpoint keeps serving its previous mode, as a real server would.
 Writes one JSON line per event to --events: {"t", "ep", "mode"} for every
 mode taken (the first ones at start), and {"t", "ep", "stall": seconds} for
 every stalled connection when the client gives up (how long the probe kept
-it), {"t", "lag": seconds} when its own loop woke more than 0.25 s late.
+it), {"t", "lag": seconds} when its own loop woke more than 0.25 s late,
+{"t", "ep", "reset_on_close": n} when closing a listener reset n queued
+connections (see close_listener).
 Runs until SIGTERM or --duration seconds.
 """
 
@@ -45,6 +47,16 @@ STATUS = {"ok": (200, "OK", b"ok\n", []),
           "403": (403, "Forbidden", b"forbidden\n", []),
           "429": (429, "Too Many Requests", b"slow down\n", [("Retry-After", "60")]),
           "500": (500, "Internal Server Error", b"oops\n", [])}
+
+
+def accept_queue(sock):
+    """Connections the kernel has completed for a listening socket and the
+    program has not accepted yet (Linux: tcp_info.tcpi_unacked of a listener)."""
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    except OSError:
+        return 0
+    return struct.unpack_from("I", info, 24)[0]
 
 
 def address(i):
@@ -143,11 +155,20 @@ class FaultServer:
     async def close_listener(self, ep):
         """Closing a listener resets the connections the kernel has queued
         for it: let the loop accept those first (they are served in the old
-        mode), so that a flip is one change and not a reset on the way."""
-        for _ in range(3):
-            await asyncio.sleep(0)
+        mode), so that a flip is one change and not a reset on the way. The
+        queue is read from the listening socket (TCP_INFO: tcpi_unacked is
+        its accept queue); what is still queued after 0.5 s is logged as
+        {"ep", "reset_on_close": n}: a reset the client may rightly report."""
+        queued = 0
+        for _ in range(100):
+            await asyncio.sleep(0.005 if queued else 0)
+            queued = sum(accept_queue(s) for s in ep.listening.sockets)
+            if not queued:
+                break
         ep.listening.close()
         ep.listening = None
+        if queued:
+            self.log(ep=ep.index, reset_on_close=queued)
 
     async def listen(self, ep, mode):
         """(Re)opens the endpoint's listener: TLS for an https endpoint,

@@ -49,7 +49,7 @@ class Soak(unittest.TestCase):
             summary = {k: r.get(k) for k in ("changes_made", "notifications", "changes_matched",
                                              "endpoints_mismatched", "worst_stall_s", "worst_lateness_s",
                                              "stop_s", "rss_kb", "fds", "worst_notification_delay_s",
-                                             "wall_clock_step_s")}
+                                             "wall_clock_step_s", "resets_on_close")}
             print("\n" + json.dumps(summary), file=sys.stderr)
             self.assertEqual(p.returncode, 0 if all(r["checks"].values()) else 1, p.stdout[-3000:])
             failed = [k for k, ok in r["checks"].items() if not ok]
