@@ -112,6 +112,29 @@ INSTANTIATE_TEST_SUITE_P(Denials, RecordedDenial,
                          ::testing::ValuesIn(recorded_files(PROBEWISE_TEST_DATA "/denials")),
                          [](const auto& info) { return testing::recorded_test_name(info.param); });
 
+// Block pages and API answers written for issue 19 in the shapes WAF,
+// bot-protection and filtering products use (tests/data/blockpages), none of
+// whose products the tables name: the class rules must read the sentence,
+// and name the product where the page does. Bare markers stay a 403 denial.
+class RecordedBlockPage : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RecordedBlockPage, SentenceShapesNameTheBlockAndTheProduct) {
+  auto c = load_recorded(GetParam());
+  Verdict v = judge_denial(c, c.keys["sent"]);
+  const std::string line = status_line(c.result, v);
+  EXPECT_EQ(v.reason, c.keys["expect_reason"]) << c.keys["origin"] << "\n" << line;
+  if (c.keys.count("expect_vendor")) {
+    EXPECT_NE(line.find(c.keys["expect_vendor"]), std::string::npos) << line;
+  }
+  if (v.reason == "forbidden.waf") {
+    EXPECT_EQ(v.state, State::warning) << line;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(BlockPages, RecordedBlockPage,
+                         ::testing::ValuesIn(recorded_files(PROBEWISE_TEST_DATA "/blockpages")),
+                         [](const auto& info) { return testing::recorded_test_name(info.param); });
+
 // The answers of real software recorded by tests/real (tests/data/real):
 // what was sent, the options and the time of the live run, and the verdict
 // it gave there, replayed where the products are not installed.
