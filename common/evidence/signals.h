@@ -49,6 +49,8 @@ struct Signal {
   std::string vendor;    // for WAF/CDN signals: "Cloudflare", "AWS WAF", ...; else ""
   bool local = false;    // what the check knows itself, not what the answer says
   std::string by{};      // who answered when it was not the target: "the proxy (Squid)"; else ""
+  std::string if_sent{};  // the reason when the check sent credentials, if another ("" = reason)
+  bool restates{};        // words that only restate the status ("unauthorized"): below local facts
 };
 
 constexpr Basis basis_of(const Signal& s) {
