@@ -422,8 +422,8 @@ Signals error_body_signals(const HeaderMap& headers, std::string_view body, int 
       if (auto p = read_phrase(fields[f].value, lower[f], status)) {
         const wording_detail::Phrase& phrase = wording_detail::kPhrases[p->row];
         if (fits_status(phrase.reason, phrase.strength, status))
-          hits.push_back({kErrorRowCount + p->row, f, p->match, phrase.reason, phrase.detail, phrase.sent_reason,
-                          phrase.strength, p->restates, "", p->product});
+          hits.push_back({kErrorRowCount + p->row, f, p->match, phrase.reason, phrase.detail,
+                          phrase.sent_reason, phrase.strength, p->restates, "", p->product});
       }
     }
     std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {

@@ -175,8 +175,10 @@ extern const Row kErrorRows[] = {
 
     // Generic codes last, after every phrase: they say "no", not why.
     {On::code, "unauthenticated|unauthorized|not_authorized|notauthorized|not_authorised", "",
-     "auth.invalid_credentials", kWording, "the server did not accept the credentials ({code}): {message}", true},
-    {On::code, "forbidden", "", "forbidden.permission", kWording, "the caller is not allowed: {message}", true},
+     "auth.invalid_credentials", kWording, "the server did not accept the credentials ({code}): {message}",
+     true},
+    {On::code, "forbidden", "", "forbidden.permission", kWording, "the caller is not allowed: {message}",
+     true},
 };
 
 #undef PW_EXPIRED_WORDS

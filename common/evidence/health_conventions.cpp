@@ -59,11 +59,12 @@ constexpr StatusWord kVocabulary[] = {
     {"major_outage", HealthStatus::fail},
     {"stopped", HealthStatus::fail},
 };
-const Dialect kVocabularyDialect{words_of(kVocabulary),
-                                 {},
-                                 false,
-                                 "ok, up, pass, good, healthy, green, true; warn, degraded, yellow; fail, down, "
-                                 "error, bad, red, unhealthy, false, critical"};
+const Dialect kVocabularyDialect{
+    words_of(kVocabulary),
+    {},
+    false,
+    "ok, up, pass, good, healthy, green, true; warn, degraded, yellow; fail, down, "
+    "error, bad, red, unhealthy, false, critical"};
 
 // The status member's names, in any case ("Status", "STATE"); "healthy"
 // holds a boolean (Dropwizard's health checks).

@@ -161,7 +161,7 @@ const CloudflareCode* cloudflare_code(const PageText& text) {
 }
 
 Signal block_signal(std::string_view vendor, std::string_view reason, Strength strength,
-                    std::string_view detail, std::string what, const std::string& id) {
+                    std::string_view detail, const std::string& what, const std::string& id) {
   Signal s;
   s.reason = std::string(reason);
   s.strength = strength;
@@ -236,7 +236,7 @@ Signals vendor_signals(const HeaderMap& headers, std::string_view body, int stat
       if (!b.also.empty() && !find_in_body(pages, b.also).found()) continue;
 
       blocks.push_back(
-          block_signal(b.vendor, b.reason, b.strength, b.detail, std::move(what), id_for(b.vendor, headers, pages)));
+          block_signal(b.vendor, b.reason, b.strength, b.detail, what, id_for(b.vendor, headers, pages)));
       blocked_by.push_back(b.vendor);
     }
     std::stable_sort(blocks.begin(), blocks.end(), [](const Signal& a, const Signal& b) {

@@ -25,20 +25,21 @@ extern const Phrase kPhrases[] = {
      "authentication provider*unavailable|authorization server*unavailable|identity provider*unavailable|"
      "idp*unavailable|token service*unavailable|authentication service*not available|"
      "authentication service*down|authentication*temporarily unavailable",
-     "auth.service_unavailable", kWording, kAny, kPlain, "the authentication service is unavailable: {message}",
-     "", false, "The authentication service is temporarily unavailable."},
+     "auth.service_unavailable", kWording, kAny, kPlain,
+     "the authentication service is unavailable: {message}", "", false,
+     "The authentication service is temporarily unavailable."},
     {"unable to fetch jwks|failed to fetch jwks|could not fetch jwks|error fetching jwks|jwks*unreachable|"
      "jwks*timed out|jwks*timeout|unable to retrieve*signing key|could not retrieve*signing key|"
      "failed to retrieve*signing key|unable to fetch*keys|failed to fetch*keys|unable to get signing key|"
      "oidc discovery*failed|openid*configuration*failed|failed to load*openid",
      "auth.service_unavailable", kWording, kAny, kPlain,
-     "the server cannot fetch its identity provider's signing keys: {message}", "",
-     false, "Unable to fetch JWKS from the issuer"},
+     "the server cannot fetch its identity provider's signing keys: {message}", "", false,
+     "Unable to fetch JWKS from the issuer"},
     {"identity provider*timed out|identity provider*timeout|idp*timed out|ldap*unavailable|"
      "can't contact ldap server|cannot contact ldap|ldap server*unreachable|ldap*connection refused|"
      "kerberos*unavailable|kdc*unreachable",
-     "auth.service_unavailable", kWording, kAny, kPlain, "the identity backend is not answering: {message}", "",
-     false, "Can't contact LDAP server"},
+     "auth.service_unavailable", kWording, kAny, kPlain, "the identity backend is not answering: {message}",
+     "", false, "Can't contact LDAP server"},
 
     // ---- The server names the principal it saw as anonymous: nothing
     // reached it (SPEC 1.3). With credentials sent, the diagnosis reads it as
@@ -60,22 +61,25 @@ extern const Phrase kPhrases[] = {
 
     // ---- The address or network (SPEC 1.3: words that name the source).
     {"ip allow list enabled|ip allowlist enabled", "forbidden.ip", kExplicit, kAny, kPlain,
-     "the organization's IP allow list does not include the probe's address", "",
-     false, "Although you appear to have the correct authorization credentials, the organization has an IP allow list "
+     "the organization's IP allow list does not include the probe's address", "", false,
+     "Although you appear to have the correct authorization credentials, the organization has an IP allow "
+     "list "
      "enabled"},
     {"ip address rejected|403.6", "forbidden.ip", kWording, kAny, kPlain,
-     "the server rejects the probe's IP address (IIS 403.6)", "", false, "Error 403.6 - Forbidden: IP address rejected"},
+     "the server rejects the probe's IP address (IIS 403.6)", "", false,
+     "Error 403.6 - Forbidden: IP address rejected"},
     {"ip address restriction|originating ip address*violates|client address is not authorized|"
      "ip address*not allowed|ip address*not permitted|ip*is not allowed|ip*not permitted|ip*not in the allow|"
      "ip*not in the whitelist|ip*not whitelisted|ip*not allowlisted|ip*not authorized|ip*not authorised|"
      "unauthorized ip|unauthorised ip|ip address you are using|ip*has been blocked|ip*has been banned|"
      "ip*is blocked|ip*was blocked|ip*is banned|banned your ip|ip*blacklisted|ip*blocklisted|ip*denylisted|"
-     "ip*is denied|ip*was denied|ip*has been denied|denied for your ip|denied from your ip|access denied for ip|"
+     "ip*is denied|ip*was denied|ip*has been denied|denied for your ip|denied from your ip|access denied for "
+     "ip|"
      "ip*is forbidden|ip*is restricted|source ip*denied|not authorized from this ip|"
      "request originated from*not allowed|not in the allowlist|not in the allow list|not in the allow-list|"
      "not in the whitelist|not whitelisted|not allowlisted|not on the allowlist|not on the whitelist",
-     "forbidden.ip", kWording, kAny, kPlain, "the probe's IP address is not allowed: {message}", "",
-     false, "Unauthorized IP Address. Either disable the IP address whitelist or add your address to it."},
+     "forbidden.ip", kWording, kAny, kPlain, "the probe's IP address is not allowed: {message}", "", false,
+     "Unauthorized IP Address. Either disable the IP address whitelist or add your address to it."},
     {"from your host|your host*not allowed|your host*denied|your host*blocked|host*is not allowed to connect|"
      "from your network|your network*not allowed|your network*blocked|your network*denied|"
      "your address*not allowed|your address*denied|your address*blocked|client address*not allowed|"
@@ -98,11 +102,12 @@ extern const Phrase kPhrases[] = {
 
     // ---- Rate limits.
     {"api rate limit exceeded|secondary rate limit|reached your pull rate limit|request was throttled",
-     "throttled", kExplicit, kAny, kPlain, "rate-limited: {message}", "", false, "API rate limit exceeded for 192.0.2.7."},
+     "throttled", kExplicit, kAny, kPlain, "rate-limited: {message}", "", false,
+     "API rate limit exceeded for 192.0.2.7."},
     {"rate limit exceeded|rate limit reached|too many requests|quota exceeded|exceeded*quota|"
      "rate limited|ratelimited|throttled|slow down|request limit exceeded",
-     "throttled", kWording, kAny, kPlain, "rate-limited or over quota: {message}", "",
-     false, "Too many requests, please slow down."},
+     "throttled", kWording, kAny, kPlain, "rate-limited or over quota: {message}", "", false,
+     "Too many requests, please slow down."},
 
     // ---- Expired ("invalid or expired" says neither).
     {"invalid or expired|expired or invalid|invalid or has expired|expired or revoked|revoked or expired",
@@ -114,13 +119,13 @@ extern const Phrase kPhrases[] = {
      "session has expired|session expired|credentials have expired|credentials expired|"
      "key has expired|key is expired|key expired|password has expired|certificate has expired|"
      "has expired|is expired|token is not active|expired at|lifetime validation failed",
-     "auth.expired_credentials", kWording, kAny, kPlain, "the credentials expired: {message}", "",
-     false, "Token is expired"},
+     "auth.expired_credentials", kWording, kAny, kPlain, "the credentials expired: {message}", "", false,
+     "Token is expired"},
 
     // ---- Malformed.
     {"invalid token header|invalid basic header|should not contain spaces", "auth.malformed_credentials",
-     kExplicit, kAny, kPlain, "the Authorization header is malformed: {message}", "",
-     false, "Invalid token header. Token string should not contain spaces."},
+     kExplicit, kAny, kPlain, "the Authorization header is malformed: {message}", "", false,
+     "Invalid token header. Token string should not contain spaces."},
     {"malformed token|token is malformed|malformed jwt|jwt malformed|malformed authorization|"
      "authorization header is malformed|malformed access token|malformed api key|token*malformed|"
      "credential*malformed|malformed*credential|invalid authorization header|authorization header*invalid|"
@@ -162,13 +167,15 @@ extern const Phrase kPhrases[] = {
     // ---- A WAF, firewall, filter or bot protection blocked the request
     // (SPEC 1.3 forbidden.waf by wording; the product named where the text
     // names one).
-    {"blocked by|denied by|rejected by|intercepted by|filtered by|stopped by", "forbidden.waf", kWording, kAny,
-     kTarget, "{product} blocked the request: {message}", "", false, "Your request was blocked by Palisade."},
+    {"blocked by|denied by|rejected by|intercepted by|filtered by|stopped by", "forbidden.waf", kWording,
+     kAny, kTarget, "{product} blocked the request: {message}", "", false,
+     "Your request was blocked by Palisade."},
     {"blocked your request|blocked this request|has blocked your|has blocked this|blocked your access",
-     "forbidden.waf", kWording, kAny, kPlain, "{product} blocked the request: {message}", "",
-     false, "ShieldLine blocked your request."},
+     "forbidden.waf", kWording, kAny, kPlain, "{product} blocked the request: {message}", "", false,
+     "ShieldLine blocked your request."},
     {"request*blocked|request*rejected by|request*intercepted|request*filtered|request*denied by|"
-     "request*denied for security|denied for security reasons|request*deemed suspicious|request looks suspicious|"
+     "request*denied for security|denied for security reasons|request*deemed suspicious|request looks "
+     "suspicious|"
      "looks suspicious|request*triggered*rule|unauthorized request blocked|access*blocked|url was blocked|"
      "url*has been blocked|url was rejected|blocked*security rule|restricted*security rule|"
      "denied*security rule|due to a security rule|for security reasons*blocked|blocked*for security reasons|"
@@ -178,17 +185,18 @@ extern const Phrase kPhrases[] = {
      "blocked*firewall|triggered*firewall|triggered*security rule|triggered*waf|you have been blocked|"
      "you were blocked|you've been blocked|you are blocked|security violation|attack detected|"
      "malicious request|has been blocked and logged|was blocked and logged",
-     "forbidden.waf", kWording, kAny, kPlain, "{product} blocked the request: {message}", "",
-     false, "The page you are trying to access is restricted due to a security rule."},
+     "forbidden.waf", kWording, kAny, kPlain, "{product} blocked the request: {message}", "", false,
+     "The page you are trying to access is restricted due to a security rule."},
 
     // ---- Permission and role.
     {"is not authorized to perform|user*cannot*resource|is unauthorized for user|is unauthorized for api key|"
      "resource not accessible by integration|resource not accessible by personal access token|"
      "you do not have permission to perform this action|must have admin rights|must have push access|"
      "requested access to the resource is denied",
-     "forbidden.permission", kExplicit, kAny, kPlain, "the caller lacks permission: {message}", "",
-     false, "User \"monitor\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\""},
-    {"not management user|not a management user|not administrator user|not an administrator|not administrator|"
+     "forbidden.permission", kExplicit, kAny, kPlain, "the caller lacks permission: {message}", "", false,
+     "User \"monitor\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\""},
+    {"not management user|not a management user|not administrator user|not an administrator|not "
+     "administrator|"
      "not an admin|not admin user|not a privileged user|not a superuser|not a staff|not staff|"
      "requires admin|requires administrator|requires*privilege|admin privilege|administrator privilege|"
      "admin rights required|administrator rights|admins only|administrators only|only admins|"
@@ -205,21 +213,22 @@ extern const Phrase kPhrases[] = {
      "not permitted to perform|does not have access|not enough permissions|not enough privileges|"
      "insufficient rights|not enough rights|access is not allowed for this user|check that you have the "
      "necessary permissions",
-     "forbidden.permission", kWording, kAny, kPlain, "the caller lacks permission: {message}", "",
-     false, "Not enough permissions"},
+     "forbidden.permission", kWording, kAny, kPlain, "the caller lacks permission: {message}", "", false,
+     "Not enough permissions"},
     // On a 401 these only restate the status ("You are not authorized to
     // access that resource" after a wrong password).
     {"not authorized to access|not authorised to access|not authorized to view|not authorised to view",
-     "forbidden.permission", kWording, kNot401, kPlain, "the caller lacks permission: {message}", "",
-     false, "You are not authorized to view this page."},
+     "forbidden.permission", kWording, kNot401, kPlain, "the caller lacks permission: {message}", "", false,
+     "You are not authorized to view this page."},
 
     // ---- Invalid credentials.
     {"bad credentials|invalid api key provided|incorrect api key provided|invalid authentication credentials|"
      "unable to authenticate user|invalid token provided|invalid auth token|auth token is invalid",
      "auth.invalid_credentials", kExplicit, kAny, kPlain, "the credentials were rejected: {message}", "",
      false, "Bad credentials"},
-    {"has been revoked|was revoked|token revoked|revoked token|key revoked|is revoked", "auth.invalid_credentials",
-     kWording, kAny, kPlain, "the credentials were revoked: {message}", "", false, "The token has been revoked."},
+    {"has been revoked|was revoked|token revoked|revoked token|key revoked|is revoked",
+     "auth.invalid_credentials", kWording, kAny, kPlain, "the credentials were revoked: {message}", "", false,
+     "The token has been revoked."},
     {"invalid token|invalid access token|invalid api key|invalid credentials|"
      "incorrect credentials|invalid username or password|incorrect username or password|bad token|"
      "invalid username/password|name or password is incorrect|user inactive or deleted|"
@@ -236,8 +245,8 @@ extern const Phrase kPhrases[] = {
     // restate the status, and what the check knows itself goes first.
     {"login failed|log in failed|login incorrect|authentication failed|authentication failure|"
      "authorization failed|sign in failed|could not log you in",
-     "auth.invalid_credentials", kWording, kAny, kPlain, "the credentials were not accepted: {message}", "", true,
-     "Login failed"},
+     "auth.invalid_credentials", kWording, kAny, kPlain, "the credentials were not accepted: {message}", "",
+     true, "Login failed"},
 };
 
 extern const std::size_t kPhraseCount = sizeof(kPhrases) / sizeof(kPhrases[0]);

@@ -143,7 +143,8 @@ TEST(VendorSignals, WordingIsNotReadHere) {
   // (evidence/wording.h, tests/unit/evidence/wording_test.cpp), not as a vendor.
   EXPECT_EQ(strongest_block(vendor_signals(headers(""), "Your IP address 192.0.2.1 is not allowed.", 403)),
             nullptr);
-  EXPECT_EQ(strongest_block(vendor_signals(headers(""), "Your request was blocked by Palisade.", 403)), nullptr);
+  EXPECT_EQ(strongest_block(vendor_signals(headers(""), "Your request was blocked by Palisade.", 403)),
+            nullptr);
 }
 
 TEST(VendorSignals, BlockPageBeyondTheScanWindowIsNotRead) {

@@ -38,7 +38,8 @@ INSTANTIATE_TEST_SUITE_P(Phrases, PhraseRow, ::testing::Range<std::size_t>(0, kP
                          [](const auto& info) {
                            const auto& row = kPhrases[info.param];
                            std::string name = std::to_string(info.param) + "_";
-                           for (char c : row.reason) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char c : row.reason)
+                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;
                          });
 
@@ -67,10 +68,11 @@ TEST(Phrases, NotAuthorizedOnA401RestatesTheStatus) {
 // A page says first what it is about: a help text further down does not
 // outweigh its first sentence (Tomcat's 401 page lists the roles required).
 TEST(Phrases, TheFirstSentenceThatSaysSomethingDecides) {
-  EXPECT_FALSE(read("401 Unauthorized. You are not authorized to view this page. The roles required to use the "
-                    "manager are listed below.",
-                    401)
-                   .has_value());
+  EXPECT_FALSE(
+      read("401 Unauthorized. You are not authorized to view this page. The roles required to use the "
+           "manager are listed below.",
+           401)
+          .has_value());
   auto waf = read("Your request was blocked. Your IP: 192.0.2.7. Ray: 1234");
   ASSERT_TRUE(waf.has_value());
   EXPECT_EQ(kPhrases[waf->row].reason, "forbidden.waf");
@@ -80,7 +82,8 @@ TEST(Phrases, TheFirstSentenceThatSaysSomethingDecides) {
 }
 
 TEST(Phrases, IpWordsNeedWholeWordsAndARefusal) {
-  for (const char* text : {"Shipping is not allowed to this address.", "Your IP: 192.0.2.1 - access denied"}) {
+  for (const char* text :
+       {"Shipping is not allowed to this address.", "Your IP: 192.0.2.1 - access denied"}) {
     auto hit = read(text);
     EXPECT_TRUE(!hit || kPhrases[hit->row].reason != "forbidden.ip") << text;
   }
@@ -146,7 +149,8 @@ TEST(Wording, ReadThroughEveryBodyShape) {
       {R"({"title":"Forbidden","description":"Administrator role required."})", "forbidden.permission"},
       {R"({"kind":"Status","message":"forbidden: User \"system:anonymous\" cannot get path \"/\"","reason":"Forbidden"})",
        "auth.missing_credentials"},
-      {"<html><body><h1>Access denied</h1><p>The administrator of this proxy has not configured it to service "
+      {"<html><body><h1>Access denied</h1><p>The administrator of this proxy has not configured it to "
+       "service "
        "requests from your host.</p></body></html>",
        "forbidden.ip"},
       {"Request blocked by Privoxy", "forbidden.waf"},
