@@ -9,6 +9,8 @@ packages=(
   clang libclang-rt-14-dev
   libcurl4-openssl-dev libssl-dev libboost-program-options-dev nlohmann-json3-dev
   googletest libgtest-dev
+  # tests/peer: monitoring-plugins' own check_http.t and check_curl.t
+  libhttp-daemon-perl libhttp-daemon-ssl-perl libio-socket-ssl-perl libwww-perl liburi-perl libjson-perl
   python3 openssl ca-certificates collectd-core collectd-dev libpython3.11 valgrind
   # tests/distributed: two icinga2 daemons, collectd fan-in (network,
   # write_prometheus), the demo's rrdtool graphs; check_curl for bench/
