@@ -343,6 +343,10 @@ Expected<bool> read_timeouts(const ParsedOptions& o, CheckConfig& c) {
     if (!t) return Error{t.error()};
     c.timeout_seconds = *t;
   }
+  // A critical response time beyond the timeout could never be reached:
+  // check_http and check_curl 2.3.3 then wait one second past it.
+  if (const auto& crit = pol.time.critical; crit && !crit->end_infinite && crit->end > c.timeout_seconds)
+    c.timeout_seconds = static_cast<int>(crit->end) + 1;
   if (o.has("timeout-result")) {
     auto st = parse_state(o.get("timeout-result"));
     if (!st)

@@ -88,7 +88,8 @@ po::options_description describe() {
       "haproxy-protocol", "Send a HAProxy PROXY protocol v1 header")(
       "cookie-jar", str(), "Keep cookies in FILE (an empty name turns on cookies without a file)")(
       "warning,w", str(), "Response time range (seconds) for WARNING")(
-      "critical,c", str(), "Response time range (seconds) for CRITICAL")(
+      "critical,c", str(),
+      "Response time range (seconds) for CRITICAL (beyond -t, it raises -t to one second past it)")(
       "timeout,t", str(),
       "Seconds before the check gives up (default: 10); N:STATE also sets the timeout state")(
       "connect-timeout", po::value<double>(), "Seconds allowed for connecting (default: the whole timeout)")(
@@ -211,9 +212,9 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args,
   }
   // In this order: the first bad option is the one named.
   static constexpr OptionReader kReaders[] = {
-      read_output_basics, read_target,       read_tls,        read_request,       read_redirects,
-      read_timeouts,      read_expectations, read_thresholds, read_output_format, read_credentials,
-      read_auth_checks,   read_health,       read_state,
+      read_output_basics, read_target,   read_tls,          read_request,       read_redirects,
+      read_thresholds,    read_timeouts, read_expectations, read_output_format, read_credentials,
+      read_auth_checks,   read_health,   read_state,
   };
   for (OptionReader read : kReaders)
     if (auto read_ok = read(parsed, c); !read_ok) return Error{read_ok.error()};
