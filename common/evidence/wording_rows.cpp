@@ -72,7 +72,8 @@ extern const Phrase kPhrases[] = {
      "ip address*not allowed|ip address*not permitted|ip*is not allowed|ip*not permitted|ip*not in the allow|"
      "ip*not in the whitelist|ip*not whitelisted|ip*not allowlisted|ip*not authorized|ip*not authorised|"
      "unauthorized ip|unauthorised ip|ip address you are using|ip*has been blocked|ip*has been banned|"
-     "ip*is blocked|ip*was blocked|ip*is banned|banned your ip|ip*blacklisted|ip*blocklisted|ip*denylisted|"
+     "ip*is blocked|ip*was blocked|ip*has been*blocked|ip*was*blocked|ip*is*blocked|ip*has been*banned|"
+     "ip*is banned|banned your ip|ip*blacklisted|ip*blocklisted|ip*denylisted|"
      "ip*is denied|ip*was denied|ip*has been denied|denied for your ip|denied from your ip|access denied for "
      "ip|"
      "ip*is forbidden|ip*is restricted|source ip*denied|not authorized from this ip|"
@@ -167,10 +168,14 @@ extern const Phrase kPhrases[] = {
     // ---- A WAF, firewall, filter or bot protection blocked the request
     // (SPEC 1.3 forbidden.waf by wording; the product named where the text
     // names one).
-    {"blocked by|denied by|rejected by|intercepted by|filtered by|stopped by", "forbidden.waf", kWording,
-     kAny, kTarget, "{product} blocked the request: {message}", "", false,
+    {"blocked by|denied by|rejected by|intercepted by|filtered by|stopped by|restricted by|flagged by|"
+     "forbidden by|refused by|prevented by|denied access by|not allowed by|prohibited by|caught by",
+     "forbidden.waf", kWording, kAny, kTarget, "{product} blocked the request: {message}", "", false,
      "Your request was blocked by Palisade."},
-    {"blocked your request|blocked this request|has blocked your|has blocked this|blocked your access",
+    {"blocked your request|blocked this request|has blocked your|has blocked this|blocked your access|"
+     "denied your request|denied this request|rejected your request|rejected this request|stopped your "
+     "request|"
+     "flagged your request|has denied your|has rejected your",
      "forbidden.waf", kWording, kAny, kPlain, "{product} blocked the request: {message}", "", false,
      "ShieldLine blocked your request."},
     {"request*blocked|request*rejected by|request*intercepted|request*filtered|request*denied by|"
@@ -184,7 +189,14 @@ extern const Phrase kPhrases[] = {
      "firewall*access denied|access denied*firewall|access denied*waf|waf*blocked|firewall*blocked|"
      "blocked*firewall|triggered*firewall|triggered*security rule|triggered*waf|you have been blocked|"
      "you were blocked|you've been blocked|you are blocked|security violation|attack detected|"
-     "malicious request|has been blocked and logged|was blocked and logged",
+     "malicious request|has been blocked and logged|was blocked and logged|flagged*malicious|flagged*harmful|"
+     "flagged*suspicious|flagged*attack|flagged as a bot|suspicious behavio|suspicious traffic|"
+     "suspicious request|unusual traffic|unusual activity|denied*waf|waf*denied|rejected*waf|denied*firewall "
+     "rule|"
+     "verify you are human|verify that you are human|verify you are not a robot|are you a robot|are you "
+     "human|"
+     "bot detected|human verification|complete the captcha|solve the captcha|captcha to continue|"
+     "checking your browser|challenge to continue|bot protection",
      "forbidden.waf", kWording, kAny, kPlain, "{product} blocked the request: {message}", "", false,
      "The page you are trying to access is restricted due to a security rule."},
 

@@ -312,6 +312,20 @@ const Signal* strongest(const Signals& signals, const StatusRule& rule) {
   return best;
 }
 
+// A block page in one vendor's template that names its product in its own
+// words: the product the page names is said too.
+void name_page_product(Diagnosis& d, const Signals& signals) {
+  if (d.reason != "forbidden.waf") return;
+  for (const auto& s : signals) {
+    if (s.reason != "forbidden.waf" || s.vendor.empty() || s.vendor == d.vendor || s.local ||
+        s.strength == Strength::presence)
+      continue;
+    if (d.vendor.empty()) d.vendor = s.vendor;
+    if (d.detail.find(s.vendor) == std::string::npos) d.detail += " (the page names " + s.vendor + ")";
+    return;
+  }
+}
+
 // Local facts that disagree with the server's words stand beside them (SPEC 1.3).
 void add_disagreements(Diagnosis& d, const Signals& signals, const Signal& best, const StatusRule& rule) {
   if (best.local) return;
@@ -417,6 +431,7 @@ std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& configur
     d.basis = basis_of(*best);
     add_unique(d.evidence, best->evidence);
     add_disagreements(d, signals, *best, *rule);
+    name_page_product(d, signals);
   } else {
     d.reason = std::string(guess->reason);
     d.detail = fill_sent(guess->detail, sent);
