@@ -60,7 +60,8 @@ constexpr std::string_view kMessageKeys[] = {"message",
                                              "errors",
                                              "status_message",
                                              "statusmessage",
-                                             "cause"};
+                                             "cause",
+                                             "reasons"};
 
 // Headers that carry an error code beside (or instead of) the body.
 struct CodeHeader {
@@ -255,19 +256,31 @@ std::vector<Field> extract_fields(const HeaderMap& headers, std::string_view bod
 
 const std::size_t kPhraseRows = wording_detail::kPhraseCount;
 
-bool code_matches(std::string_view alternatives, std::string_view code) {
+// Codes compare without case; a second reading also without separators:
+// "invalid_token", "InvalidToken" and "INVALID-TOKEN" are one code in
+// different styles, but the spelling a row names wins over a look-alike.
+std::string folded(std::string_view code) {
+  std::string out;
+  for (char c : code)
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0)
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool code_matches(std::string_view alternatives, std::string_view code, bool fold) {
+  const std::string c = fold ? folded(code) : std::string();
   for (auto alt : split(alternatives, '|'))
-    if (iequals(alt, code)) return true;
+    if (fold ? folded(alt) == c : iequals(alt, code)) return true;
   return false;
 }
 
 // Where the row matches the field, if it does (a code row matches it whole).
-WordingMatch row_match(const Row& row, const Field& f, const std::string& lower_value) {
+WordingMatch row_match(const Row& row, const Field& f, const std::string& lower_value, bool fold) {
   if (row.on == On::code) {
-    if (is_code_like(f) && code_matches(row.pattern, code_of(f.value))) return {0, f.value.size()};
+    if (is_code_like(f) && code_matches(row.pattern, code_of(f.value), fold)) return {0, f.value.size()};
     return {};
   }
-  return is_message_like(f) ? find_wording(lower_value, row.pattern) : WordingMatch{};
+  return !fold && is_message_like(f) ? find_wording(lower_value, row.pattern) : WordingMatch{};
 }
 
 bool also_matches(const Row& row, const std::vector<Field>& fields, const std::vector<std::string>& lower) {
@@ -408,15 +421,16 @@ Signals error_body_signals(const HeaderMap& headers, std::string_view body, int 
     std::vector<Hit> hits;
     for (std::size_t f = 0; f < fields.size(); ++f) {
       bool read = false;
-      for (std::size_t r = 0; r < kErrorRowCount && !read; ++r) {
-        const Row& row = kErrorRows[r];
-        WordingMatch m = row_match(row, fields[f], lower[f]);
+      for (std::size_t r = 0; r < 2 * kErrorRowCount && !read; ++r) {
+        const std::size_t index = r % kErrorRowCount;
+        const Row& row = kErrorRows[index];
+        WordingMatch m = row_match(row, fields[f], lower[f], r >= kErrorRowCount);
         if (!m.found() || !also_matches(row, fields, lower)) continue;
         read = true;  // the value's best reading, whether or not it applies here
         if (!fits_status(row.reason, row.strength, status)) break;
         std::string code = row.on == On::code ? std::string(code_of(fields[f].value)) : "";
-        hits.push_back({row.restates ? kErrorRowCount + kPhraseRows + r : r, f, m, row.reason, row.detail, "",
-                        row.strength, row.restates, code, ""});
+        hits.push_back({row.restates ? kErrorRowCount + kPhraseRows + index : index, f, m, row.reason,
+                        row.detail, "", row.strength, row.restates, code, ""});
       }
       if (read || !is_message_like(fields[f])) continue;
       if (auto p = read_phrase(fields[f].value, lower[f], status)) {

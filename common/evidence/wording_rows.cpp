@@ -47,7 +47,8 @@ extern const Phrase kPhrases[] = {
     {"system:anonymous|anonymoususer|anonymous user|user anonymous|user \"anonymous\"|user 'anonymous'|"
      "user [anonymous]|user [_anonymous]|_anonymous|anonymous access*not|anonymous access*denied|"
      "anonymous access*disabled|anonymous requests*not|anonymous*not allowed|anonymous*not permitted|"
-     "as anonymous|unauthenticated user|anonymous principal",
+     "as anonymous|unauthenticated user|anonymous principal|anonymous*is missing|anonymous*lacks|"
+     "anonymous*cannot|anonymous*does not have|anonymous*has no",
      "auth.missing_credentials", kExplicit, kAny, kPlain,
      "the server saw an anonymous request (no credentials reached it): {message}", "", false,
      "forbidden: User \"system:anonymous\" cannot get path \"/metrics\""},
@@ -152,7 +153,9 @@ extern const Phrase kPhrases[] = {
      "missing bearer token|no bearer token|authentication required|authentication is required|"
      "unauthenticated request|login required|not authenticated|no authorization token was found|"
      "no authorization was found|no token was found|token was not found|no auth token|not logged in|"
-     "please provide an auth token|auth token required|missing authentication|provide credentials",
+     "please provide an auth token|auth token required|missing authentication|provide credentials|"
+     "authorization header*not found|authorization header*not present|authorization field missing|"
+     "missing client token|missing token|token is missing|token missing|no api key found",
      "auth.missing_credentials", kWording, kAny, kPlain, "the server saw no credentials: {message}", "",
      false, "Please provide an auth token as part of the request."},
 
@@ -214,7 +217,10 @@ extern const Phrase kPhrases[] = {
      "admin rights required|administrator rights|admins only|administrators only|only admins|"
      "only administrators|role*required|required role|requires*role|missing role|missing*role|"
      "does not have*role|not have the*role|insufficient role|not in*group|not a member of|"
-     "not authorized to execute|not authorised to execute|"
+     "not authorized to execute|not authorised to execute|not a server admin|not a db admin|not a database "
+     "admin|not a system admin|not a site admin|"
+     "not a global admin|not the admin|is missing the*permission|"
+     "cannot consume this|not allowed to consume|rbac: access denied|rbac*denied|"
      "user*not authorised to access|user*not authorized to access|is not permitted to|not allowed to perform",
      "forbidden.permission", kWording, kAny, kPlain, "the user lacks a role or privilege: {message}", "",
      false, "Not management user"},
@@ -250,7 +256,8 @@ extern const Phrase kPhrases[] = {
      "invalid client secret|invalid user credentials|user not found|unknown user|no such user|"
      "user does not exist|user*not found|unknown username|invalid user|wrong password|invalid password|"
      "incorrect password|password*incorrect|password*mismatch|bad username or password|"
-     "credentials*not valid|credentials*rejected|credentials*incorrect",
+     "credentials*not valid|credentials*rejected|credentials*incorrect|invalid login|login invalid|"
+     "acl not found|token not found|key not authorised|key not authorized|unknown token|unknown key",
      "auth.invalid_credentials", kWording, kAny, kPlain, "the credentials were rejected: {message}", "",
      false, "signature is invalid"},
     // Words that say the credentials were not accepted, and not why: they

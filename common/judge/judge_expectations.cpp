@@ -17,10 +17,9 @@ bool Judge::health_read() {
   if (!p_.health || !r_.has_answer()) return false;
   if (!health_tried_) {
     health_tried_ = true;
-    // A ping endpoint that answers 2xx with no body at all (InfluxDB's
-    // /ping: 204 No Content) says it is alive by the status alone.
-    if (*p_.health == HealthFormat::auto_detect && r_.status >= 200 && r_.status <= 299 &&
-        trim(r_.body).empty()) {
+    // A ping endpoint that answers 204 No Content (InfluxDB's /ping) says it
+    // is alive by the status alone; an empty 200 stays "no health document".
+    if (*p_.health == HealthFormat::auto_detect && r_.status == 204 && trim(r_.body).empty()) {
       HealthReport alive;
       alive.format = HealthFormat::text;
       alive.status = HealthStatus::pass;
