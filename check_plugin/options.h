@@ -9,9 +9,11 @@
 
 #include "base/expected.h"
 #include "check/check_run.h"
+#include "compare/vantages.h"
 #include "credentials/credentials.h"
 #include "http/proxy.h"
 #include "http/request_spec.h"
+#include "http/vantage.h"
 #include "judge/policy.h"
 #include "output/render.h"
 
@@ -30,6 +32,8 @@ struct CheckConfig {
   CredentialOptions credentials;
   std::optional<OAuth2Config> oauth2;
   StateOptions state;
+  std::vector<Vantage> vantages;  // --vantage: none = one plain check
+  VantageRule vantage_rule;
 };
 
 Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args);
