@@ -196,8 +196,8 @@ void Transfer::set_proxy(CURL* h) {
   if (!proxy.proxy.empty()) {
     proxy_https_ = starts_with(to_lower(proxy.proxy), "https:");
     proxy_used_ = proxy.noproxy.empty() || !noproxy_matches(hop_host(), proxy.noproxy);
-    // --ca-cert verifies an https:// proxy too (libcurl verifies it always).
-    if (proxy_https_ && !s.ca_file.empty()) curl_easy_setopt(h, CURLOPT_PROXY_CAINFO, s.ca_file.c_str());
+    if (proxy_https_ && !s.proxy_ca_file.empty())
+      curl_easy_setopt(h, CURLOPT_PROXY_CAINFO, s.proxy_ca_file.c_str());
   }
   if (s.verbosity >= 1)
     trace(r_, s.verbosity, 1,

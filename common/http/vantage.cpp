@@ -14,7 +14,16 @@ namespace probewise {
 namespace {
 
 constexpr std::size_t kMaxName = 40;
-constexpr std::string_view kAuthFileKey = "proxy-auth-file=";
+
+// What may follow a proxy URL: ",proxy-auth-file=FILE", ",proxy-ca-cert=FILE".
+struct ProxyOption {
+  std::string_view key;
+  std::string Vantage::*field;
+};
+constexpr ProxyOption kProxyOptions[] = {
+    {"proxy-auth-file=", &Vantage::proxy_auth_file},
+    {"proxy-ca-cert=", &Vantage::proxy_ca_file},
+};
 
 bool name_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
@@ -77,14 +86,19 @@ Expected<Vantage> parse_vantage(std::string_view text) {
     if (!ok) return Error{v.name + ": " + ok.error()};
     v.kind = Vantage::Kind::interface;
   } else if (kind == "via") {
-    std::string_view url = value;
-    const auto comma = value.find(',');
-    if (comma != std::string_view::npos) {
-      const std::string_view option = value.substr(comma + 1);
-      if (!starts_with(option, kAuthFileKey) || option.size() == kAuthFileKey.size())
-        return Error{v.name + ": after the proxy URL only ',proxy-auth-file=FILE' may follow"};
-      v.proxy_auth_file = std::string(option.substr(kAuthFileKey.size()));
-      url = value.substr(0, comma);
+    const std::string_view url = value.substr(0, value.find(','));
+    for (auto rest = value.substr(url.size()); !rest.empty();) {
+      rest.remove_prefix(1);  // the comma
+      const std::string_view option = rest.substr(0, rest.find(','));
+      rest.remove_prefix(option.size());
+      const ProxyOption* known = nullptr;
+      for (const auto& o : kProxyOptions)
+        if (starts_with(option, o.key) && option.size() > o.key.size()) known = &o;
+      if (!known)
+        return Error{v.name +
+                     ": after the proxy URL only ',proxy-auth-file=FILE' and ',proxy-ca-cert=FILE' may "
+                     "follow"};
+      v.*(known->field) = std::string(option.substr(known->key.size()));
     }
     // The proxy URL may carry user:password; the message never repeats it.
     if (!proxy_scheme(url) || !valid_url(std::string(url).replace(0, url.find(':'), "http")))
@@ -130,6 +144,7 @@ RequestSpec from_vantage(const RequestSpec& base, const Vantage& v) {
       spec.proxy_from_env = false;
       spec.noproxy.clear();
       spec.proxy_auth.clear();
+      spec.proxy_ca_file = v.proxy_ca_file;
       break;
   }
   return spec;

@@ -23,10 +23,12 @@ struct Vantage {
   Kind kind = Kind::direct;
   std::string value;            // the address, interface name or proxy URL
   std::string proxy_auth_file;  // proxy: "user:password" on the first line of this file ("" = none)
+  std::string proxy_ca_file;    // https:// proxy: the CA to verify it with ("" = the system's)
 };
 
 // "eu1=source:192.0.2.10", "eu1=interface:eth1", "eu1=via:http://proxy:3128",
 // "eu1=via:socks5h://proxy:1080,proxy-auth-file=/etc/probewise/eu1.auth",
+// "eu1=via:https://proxy:3129,proxy-ca-cert=/etc/probewise/proxy-ca.pem",
 // "here=direct". The error says what is wrong, without the value's secrets.
 Expected<Vantage> parse_vantage(std::string_view text);
 

@@ -259,12 +259,19 @@ class Vantages(unittest.TestCase):
         self.assertIn("ModSecurity", out)
 
     def test_geo_rule_seen_through_an_https_proxy(self):
-        code, out = check(*app("/geo?deny=" + TLSPROXY), "--ca-cert", Env.certs + "/ca.pem", "--vantage",
-                          "tls=via:https://localhost:%d" % Env.tls_proxy, "--vantage", "us1=source:" + US1)
+        code, out = check(*app("/geo?deny=" + TLSPROXY), "--vantage",
+                          "tls=via:https://localhost:%d,proxy-ca-cert=%s/ca.pem" % (Env.tls_proxy, Env.certs),
+                          "--vantage", "us1=source:" + US1)
         self.assert_state(code, out, "WARNING")
         self.assertTrue(out.startswith("HTTP WARNING: refused from tls only (451), answered from us1: a geo rule for "
                                        "tls's country or region |"), out)
         self.assertIn("Reason: forbidden.geo", out)
+        # Without its CA the proxy's certificate is not trusted: the vantage could not run.
+        code, out = check(*app("/geo?deny=" + TLSPROXY), "--vantage", "tls=via:https://localhost:%d" % Env.tls_proxy,
+                          "--vantage", "us1=source:" + US1)
+        self.assert_state(code, out, "UNKNOWN")
+        self.assertIn("tls could not run: the TLS handshake with its proxy https://localhost:%d failed" % Env.tls_proxy,
+                      out)
 
     def test_a_vantage_whose_proxy_is_down_is_not_the_endpoint_down(self):
         code, out = check(*app("/whoami"), "--vantage", "down=via:http://127.0.0.1:%d" % Env.down, "--vantage",

@@ -79,7 +79,11 @@ TEST(VantageOptions, BadValuesNameTheOption) {
        "or "
        "socks5h"},
       {{"--vantage", "eu1=via:http://127.0.0.1:3128,user=x"},
-       "invalid value for --vantage: eu1: after the proxy URL only ',proxy-auth-file=FILE' may follow"},
+       "invalid value for --vantage: eu1: after the proxy URL only ',proxy-auth-file=FILE' and "
+       "',proxy-ca-cert=FILE' may follow"},
+      {{"--vantage", "eu1=via:http://127.0.0.1:3128,proxy-auth-file="},
+       "invalid value for --vantage: eu1: after the proxy URL only ',proxy-auth-file=FILE' and "
+       "',proxy-ca-cert=FILE' may follow"},
       {{"--vantage", "a=direct", "--vantage", "a=direct"},
        "invalid value for --vantage: the name 'a' is given twice"},
       {{"--vantage-quorum=1"}, "--vantage-quorum needs --vantage"},

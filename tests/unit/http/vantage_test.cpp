@@ -37,6 +37,12 @@ TEST(Vantage, DefinitionsAsGivenAndInWords) {
   }
   EXPECT_EQ(parsed("s=via:socks5h://127.0.0.1:1080,proxy-auth-file=/etc/probewise/s.auth").proxy_auth_file,
             "/etc/probewise/s.auth");
+  Vantage both =
+      parsed("t=via:https://proxy:3129,proxy-ca-cert=/etc/ssl/proxy-ca.pem,proxy-auth-file=/etc/t.auth");
+  EXPECT_EQ(both.value, "https://proxy:3129");
+  EXPECT_EQ(both.proxy_ca_file, "/etc/ssl/proxy-ca.pem");
+  EXPECT_EQ(both.proxy_auth_file, "/etc/t.auth");
+  EXPECT_EQ(from_vantage(RequestSpec{}, both).proxy_ca_file, "/etc/ssl/proxy-ca.pem");
 }
 
 TEST(Vantage, ChangesOnlyTheWayOut) {
