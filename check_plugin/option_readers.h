@@ -31,7 +31,7 @@ Expected<bool> read_target(const ParsedOptions& o, CheckConfig& c);         // -
 Expected<bool> read_tls(const ParsedOptions& o, CheckConfig& c);            // -D --ca-cert -J -K -C
 Expected<bool> read_request(const ParsedOptions& o, CheckConfig& c);        // method, body, headers, proxy...
 Expected<bool> read_redirects(const ParsedOptions& o, CheckConfig& c);      // -f --max-redirs
-Expected<bool> read_timeouts(const ParsedOptions& o, CheckConfig& c);       // -t --timeout-result ... (after -c)
+Expected<bool> read_timeouts(const ParsedOptions& o, CheckConfig& c);  // -t --timeout-result ... (after -c)
 Expected<bool> read_expectations(const ParsedOptions& o, CheckConfig& c);   // -e -d -s -r -R -m -M ...
 Expected<bool> read_thresholds(const ParsedOptions& o, CheckConfig& c);     // -w -c
 Expected<bool> read_output_format(const ParsedOptions& o, CheckConfig& c);  // --output-format

@@ -33,7 +33,8 @@ po::options_description describe() {
       "interface", str(), "Leave through this network interface")(
       "vantage", po::value<Strings>()->composing(),
       "Probe from several vantages at once and compare their answers: NAME=source:ADDRESS, "
-      "NAME=interface:IF, NAME=via:PROXY_URL[,proxy-auth-file=FILE][,proxy-ca-cert=FILE] (http, https, socks4, "
+      "NAME=interface:IF, NAME=via:PROXY_URL[,proxy-auth-file=FILE][,proxy-ca-cert=FILE] (http, https, "
+      "socks4, "
       "socks4a, socks5, socks5h; the auth file holds user:password, the CA verifies an https proxy), or "
       "NAME=direct (the check's own way out); repeat for each")(
       "vantage-quorum", po::value<int>(),
