@@ -470,8 +470,10 @@ Expected<bool> read_state(const ParsedOptions& o, CheckConfig& c) {
   // What this check checks: its options, less those that only change how it
   // reports or where it keeps state.
   static const std::set<std::string> ignored{
-      "verbose",        "output-format",     "state-dir", "state-key", "no-state", "timeout",
-      "timeout-result", "extended-perfdata", "show-body", "link",      "nohtml"};
+      "verbose", "output-format", "state-dir", "state-key", "no-state", "timeout", "timeout-result",
+      "extended-perfdata", "show-body", "link", "nohtml",
+      // Each vantage and their combination are keyed by their own definitions.
+      "vantage", "vantage-quorum"};
   for (const auto& option : o.vm) {
     if (ignored.count(option.first)) continue;
     c.state.identity += option.first + "=";

@@ -9,9 +9,11 @@
 
 #include "base/expected.h"
 #include "check/check_run.h"
+#include "compare/vantages.h"
 #include "credentials/credentials.h"
 #include "http/proxy.h"
 #include "http/request_spec.h"
+#include "http/vantage.h"
 #include "judge/policy.h"
 #include "output/render.h"
 
@@ -32,6 +34,8 @@ struct CheckConfig {
   CredentialOptions credentials;
   std::optional<OAuth2Config> oauth2;
   StateOptions state;
+  std::vector<Vantage> vantages;  // --vantage: none = one plain check
+  VantageRule vantage_rule;
 };
 
 // invoked_as is the program's name: "check_http" speaks check_http's words

@@ -31,6 +31,8 @@ packages=(
   # by the tests in the foreground with a private configuration
   apache2 apache2-utils libapache2-mod-auth-openidc libapache2-mod-security2 modsecurity-crs
   nginx-light haproxy caddy lighttpd squid
+  # tests/integration/test_vantages.py: a SOCKS5 vantage with its own outgoing address
+  microsocks
   python3-django python3-djangorestframework python3-djangorestframework-simplejwt python3-django-health-check
   python3-fastapi python3-uvicorn python3-jwt python3-flask python3-flask-httpauth python3-flask-login
   python3-flask-limiter

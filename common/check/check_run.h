@@ -10,9 +10,11 @@
 #include <string>
 
 #include "check/check_steps.h"
+#include "check/token_desk.h"
 #include "credentials/oauth2.h"
 #include "http/request_spec.h"
 #include "judge/policy.h"
+#include "memory/state_store.h"
 
 namespace probewise {
 
@@ -33,8 +35,15 @@ struct CheckJob {
 // The identity the state key is derived from: who runs it and what it asks.
 std::string check_identity(const RequestSpec& spec);
 
-// Makes one request, blocking (http/request.h's perform(), or a stand-in).
-using Perform = std::function<ProbeResult(const RequestSpec&)>;
+// The check's state directory, when change detection is on, and what it
+// keeps this check's state under.
+struct StateSlot {
+  std::optional<StateStore> store;  // nullopt: change detection is off
+  std::string identity;             // what the key is derived from
+  std::string key;                  // state_key(identity)
+};
+// A directory that cannot be used adds a note and leaves the store empty.
+StateSlot open_state(const CheckJob& job, std::vector<std::string>& notes);
 
 // The check as of time(nullptr), with perform().
 CheckOutcome run_check(const CheckJob& job);

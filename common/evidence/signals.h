@@ -24,6 +24,7 @@ enum class Basis {
   local,      // what the check knows itself: it sent nothing, the token's exp passed, the header is malformed
   presence,   // only markers of who is in the path
   status,     // the status code alone
+  comparison,  // what several vantages saw (SPEC 1.7): one refused, another answered
 };
 
 constexpr std::string_view basis_name(Basis b) {
@@ -33,6 +34,7 @@ constexpr std::string_view basis_name(Basis b) {
     case Basis::local: return "local";
     case Basis::presence: return "presence";
     case Basis::status: return "status";
+    case Basis::comparison: return "comparison";
   }
   return "status";
 }
