@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "check/check_run.h"
@@ -21,13 +23,30 @@ extern "C" {
 
 namespace probewise {
 
-struct EndpointConfig {
-  std::string name;  // the plugin instance of its values
-  CheckJob job;      // spec without the credentials (read at each probe), policy, OAuth, state
+// What an <Endpoint> block says apart from its name and URL. Blocks that
+// say the same (100,000 endpoints written alike) share one copy.
+struct EndpointSettings {
+  CheckJob job;  // job.spec.url and job.policy.display_url stay "": each endpoint has its own URL
   CredentialOptions credentials;
   double interval_s = 0;  // seconds between probes
   // Which of SPEC 2's values are dispatched (Values): bit i = value_names()[i].
   std::uint32_t values = ~std::uint32_t{0};
+};
+
+struct EndpointConfig {
+  std::string name;  // the plugin instance of its values
+  std::string url;   // what it probes
+  // Never null: spec without the credentials (read at each probe), policy, OAuth, state.
+  std::shared_ptr<const EndpointSettings> settings = empty_settings();
+
+  const CheckJob& job() const { return settings->job; }
+  const CredentialOptions& credentials() const { return settings->credentials; }
+  double interval_s() const { return settings->interval_s; }
+  std::uint32_t values() const { return settings->values; }
+  // The request it makes: the shared spec with its own URL.
+  RequestSpec spec() const;
+
+  static const std::shared_ptr<const EndpointSettings>& empty_settings();
 };
 
 inline constexpr int kDefaultMaxConcurrency = 256;
@@ -53,9 +72,10 @@ struct ConfigResult {
 // `default_interval_s`: collectd's interval for the plugin. `taken` are the
 // endpoint names configured already (by an earlier <Plugin probewise> block).
 // With `lines` (the block's own tree, Includes expanded), an error also
-// says in which file and line its item is.
+// says in which file and line its item is. Linear in the number of blocks.
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
-                         const std::vector<std::string>& taken = {}, const ExpandedConfig* lines = nullptr);
+                         const std::unordered_set<std::string>& taken = {},
+                         const ExpandedConfig* lines = nullptr);
 
 // "probewise/0.1.0 (collectd plugin)"
 std::string default_user_agent();

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <ctime>
-#include <map>
+#include <unordered_map>
 #include <utility>
 
 #include "base/text.h"
@@ -44,8 +44,8 @@ std::chrono::duration<double> tick_for(const std::vector<EndpointConfig>& endpoi
   double shortest_s = 3600;
   double per_second = 0;  // probes
   for (const auto& e : endpoints) {
-    shortest_s = std::min(shortest_s, e.interval_s);
-    if (e.interval_s > 0) per_second += 1 / e.interval_s;
+    shortest_s = std::min(shortest_s, e.interval_s());
+    if (e.interval_s() > 0) per_second += 1 / e.interval_s();
   }
   const double longest_tick = std::min(kMaxTick.count(), shortest_s / 2);
   const double tick = per_second > 0 ? kProbesPerTick / per_second : longest_tick;
@@ -68,64 +68,93 @@ Scheduler::Scheduler(PluginConfig config, SchedulerHooks hooks)
   tick_ = duration_cast<Clock::duration>(tick_for(config_.endpoints));
   runtime_.resize(config_.endpoints.size());
   const std::size_t n = config_.endpoints.size();
+  std::vector<Due> due;
+  due.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const EndpointConfig& e = config_.endpoints[i];
     Runtime& r = runtime_[i];
-    r.interval = duration_cast<Clock::duration>(std::chrono::duration<double>(e.interval_s));
-    if (r.interval <= Clock::duration::zero()) r.interval = std::chrono::seconds(10);
     // Spread the first round over the interval, so that the load is even.
-    r.due = epoch_ + duration_cast<Clock::duration>(r.interval * (static_cast<double>(i) / n));
-    heap_.push({r.due, i});
-    if (e.job.oauth2) r.token_slot = static_cast<int>(tokens_.add(*e.job.oauth2, e.job.spec));
+    r.due = epoch_ + duration_cast<Clock::duration>(interval_of(i) * (static_cast<double>(i) / n));
+    due.emplace_back(r.due, i);
+    if (e.job().oauth2) r.token_slot = static_cast<int>(tokens_.add(*e.job().oauth2, e.job().spec));
   }
+  heap_ = decltype(heap_)(std::greater<Due>(), std::move(due));  // linear, not n log n pushes
   open_stores();
+}
+
+Scheduler::Clock::duration Scheduler::interval_of(std::size_t i) const {
+  const auto interval =
+      duration_cast<Clock::duration>(std::chrono::duration<double>(config_.endpoints[i].interval_s()));
+  return interval > Clock::duration::zero() ? interval : Clock::duration(std::chrono::seconds(10));
 }
 
 Scheduler::~Scheduler() = default;
 
+// The state key the check would use for the same request (check_run.cpp),
+// or one of the endpoint's own when another endpoint asks the same.
+std::string Scheduler::state_key_of(std::size_t i) const {
+  const EndpointConfig& e = config_.endpoints[i];
+  const std::string identity = check_identity(e.job().spec, e.url);
+  if (runtime_[i].own_key) return state_key("collectd|" + e.name + "|" + identity);
+  return state_key(e.job().state.key.empty() ? identity : "key|" + e.job().state.key);
+}
+
+// Opens each state directory once; the states themselves are read at each
+// endpoint's first probe (load_state), so that start-up reads no file per
+// endpoint.
 void Scheduler::open_stores() {
-  std::map<std::string, int> by_dir;
-  std::map<std::string, std::size_t> keys;
+  std::unordered_map<std::string, int> by_dir;
+  std::unordered_map<const EndpointSettings*, int> store_of;  // endpoints written alike share it
+  std::unordered_map<std::string, std::size_t> keys;
+  keys.reserve(config_.endpoints.size());
   for (std::size_t i = 0; i < config_.endpoints.size(); ++i) {
     const EndpointConfig& e = config_.endpoints[i];
     Runtime& r = runtime_[i];
-    // The key the check would use for the same request (check_run.cpp).
-    std::string key =
-        state_key(e.job.state.key.empty() ? check_identity(e.job.spec) : "key|" + e.job.state.key);
+    std::string key = state_key_of(i);
     if (auto seen = keys.find(key); seen != keys.end()) {
       log(LogLevel::warning, "<Endpoint \"" + e.name + "\"> asks what <Endpoint \"" +
                                  config_.endpoints[seen->second].name +
                                  "\"> asks: its state is kept under its own name (set StateKey to choose)");
-      key = state_key("collectd|" + e.name + "|" + check_identity(e.job.spec));
+      r.own_key = true;
+      key = state_key_of(i);
     }
-    keys.emplace(key, i);
-    r.state_key = key;
-    if (!e.job.state.enabled) continue;
-    const std::string dir = e.job.state.dir.empty() ? default_state_dir() : e.job.state.dir;
-    auto found = by_dir.find(dir);
-    if (found == by_dir.end()) {
-      Store s;
-      s.dir = dir;
-      auto opened = StateStore::open(dir);
-      if (opened) {
-        s.store = std::move(opened).value();
-      } else {
-        log(LogLevel::warning, "state directory " + dir + ": " + opened.error() +
-                                   "; changes are still detected, but a restart forgets the last status");
+    keys.emplace(std::move(key), i);
+    if (!e.job().state.enabled) continue;
+    auto [known, fresh] = store_of.try_emplace(e.settings.get(), -1);
+    if (fresh) {
+      const std::string dir = e.job().state.dir.empty() ? default_state_dir() : e.job().state.dir;
+      auto found = by_dir.find(dir);
+      if (found == by_dir.end()) {
+        Store s;
+        s.dir = dir;
+        auto opened = StateStore::open(dir);
+        if (opened) {
+          s.store = std::move(opened).value();
+        } else {
+          log(LogLevel::warning, "state directory " + dir + ": " + opened.error() +
+                                     "; changes are still detected, but a restart forgets the last status");
+        }
+        const int index = s.store ? static_cast<int>(stores_.size()) : -1;
+        stores_.push_back(std::move(s));
+        found = by_dir.emplace(dir, index).first;
       }
-      stores_.push_back(std::move(s));
-      found = by_dir.emplace(dir, static_cast<int>(stores_.size() - 1)).first;
+      known->second = found->second;
     }
-    if (!stores_[found->second].store) continue;
-    r.store = found->second;
-    r.previous = stores_[r.store].store->load(r.state_key);
-    if (r.previous) {
-      r.saved_any = true;
-      r.saved_meaning = state_meaning(*r.previous);
-      r.saved_checked = r.previous->checked;
-    }
-    r.saved_at = Clock::now();
+    r.store = known->second;
   }
+}
+
+void Scheduler::load_state(std::size_t i) {
+  Runtime& r = runtime_[i];
+  r.loaded = true;
+  if (r.store < 0) return;
+  r.previous = stores_[static_cast<std::size_t>(r.store)].store->load(state_key_of(i));
+  if (r.previous) {
+    r.saved_any = true;
+    r.saved_meaning = state_meaning(*r.previous);
+    r.saved_checked = r.previous->checked;
+  }
+  r.saved_at = Clock::now();
 }
 
 std::int64_t Scheduler::now_ms() const {
@@ -191,10 +220,11 @@ void Scheduler::release_due(Clock::time_point now) {
       r.due = due;
       ready_.push_back(i);
     }
-    Clock::time_point next = due + r.interval;
+    const Clock::duration interval = interval_of(i);
+    Clock::time_point next = due + interval;
     if (next <= now) {  // far behind (a suspended machine): keep the phase, skip the missed rounds
-      auto behind = (now - next) / r.interval + 1;
-      next += behind * r.interval;
+      auto behind = (now - next) / interval + 1;
+      next += behind * interval;
       stats_.skipped += static_cast<std::uint64_t>(behind);
     }
     heap_.push({next, i});
@@ -213,7 +243,7 @@ void Scheduler::start_ready(Clock::time_point now) {
     ready_.pop_front();
     Runtime& r = runtime_[i];
     r.queued = false;
-    if (now - r.due > r.interval / 2) ++stats_.late;
+    if (now - r.due > interval_of(i) / 2) ++stats_.late;
     begin(i, now);
   }
 }
@@ -223,16 +253,17 @@ void Scheduler::begin(std::size_t i, Clock::time_point) {
   Runtime& r = runtime_[i];
   r.busy = true;
   ++stats_.started;
+  if (!r.loaded) load_state(i);
   Context ctx;
   ctx.now = static_cast<std::time_t>(wall());
   ctx.previous = r.previous;
-  RequestSpec spec = e.job.spec;
+  RequestSpec spec = e.spec();
   // Credentials are read at each probe, so that rotated files are used.
-  auto applied = apply_credentials(e.credentials, spec, process_getenv);
+  auto applied = apply_credentials(e.credentials(), spec, process_getenv);
   if (!applied) ctx.oauth_failure = OAuthFailure{"auth.missing_credentials", applied.error(), {}};
   const bool failed = !applied;
-  r.steps = std::make_unique<CheckSteps>(std::move(spec), e.job.policy, e.job.oauth2.has_value() && !failed,
-                                         std::move(ctx), now_ms());
+  r.steps = std::make_unique<CheckSteps>(std::move(spec), e.job().policy,
+                                         e.job().oauth2.has_value() && !failed, std::move(ctx), now_ms());
   if (failed) {
     finish(i);  // no request can be made: the verdict says why
     return;
@@ -277,12 +308,21 @@ void Scheduler::on_answer(std::size_t i, ProbeResult result) {
   // A reused connection does not show the certificate again: the one read
   // on this endpoint's last new connection still holds.
   if (result.certificate)
-    r.certificate = std::make_unique<Certificate>(*result.certificate);
+    r.certificate = keep_certificate(*result.certificate);
   else if (r.certificate && result.transport == Transport::ok && result.new_connections == 0 &&
-           config_.endpoints[i].job.spec.want_certificate)
+           config_.endpoints[i].job().spec.want_certificate)
     result.certificate = *r.certificate;
   r.steps->answer(std::move(result));
   advance(i);
+}
+
+// Endpoints behind the same server see the same certificate: one copy.
+std::shared_ptr<const Certificate> Scheduler::keep_certificate(const Certificate& c) {
+  const Certificate* last = last_certificate_.get();
+  if (!last || last->subject != c.subject || last->issuer != c.issuer || last->not_after != c.not_after ||
+      last->not_before != c.not_before || last->common_name != c.common_name)
+    last_certificate_ = std::make_shared<const Certificate>(c);
+  return last_certificate_;
 }
 
 void Scheduler::on_token(std::size_t slot, const ProbeResult& result) {
@@ -329,8 +369,8 @@ bool Scheduler::save(std::size_t i, bool force) {
   const bool due = !r.saved_any || r.saved_meaning != now_meaning ||
                    (now - r.saved_at >= kRefreshSaved && seen_since) || (force && seen_since);
   if (!due) return false;
-  auto saved =
-      s.store->record(r.state_key, now_state, r.saved_any ? std::optional(r.saved_meaning) : std::nullopt);
+  auto saved = s.store->record(state_key_of(i), now_state,
+                               r.saved_any ? std::optional(r.saved_meaning) : std::nullopt);
   r.saved_at = now;
   if (saved) {
     r.saved_any = true;

@@ -30,8 +30,10 @@ struct CheckJob {
   StateOptions state;
 };
 
-// The identity the state key is derived from: who runs it and what it asks.
+// The identity the state key is derived from: who runs it and what it asks
+// (`url` in place of spec.url: the collectd plugin keeps URLs apart).
 std::string check_identity(const RequestSpec& spec);
+std::string check_identity(const RequestSpec& spec, const std::string& url);
 
 // Makes one request, blocking (http/request.h's perform(), or a stand-in).
 using Perform = std::function<ProbeResult(const RequestSpec&)>;
