@@ -16,6 +16,7 @@
 #include "check/check_run.h"
 #include "config_lines.h"
 #include "credentials/credentials.h"
+#include "fd_budget.h"
 
 extern "C" {
 #include <liboconfig/oconfig.h>
@@ -49,15 +50,19 @@ struct EndpointConfig {
   static const std::shared_ptr<const EndpointSettings>& empty_settings();
 };
 
-inline constexpr int kDefaultMaxConcurrency = 256;
 inline constexpr std::size_t kDefaultMaxBodyBytes = 256 * 1024;
 
 struct PluginConfig {
-  int max_concurrency = kDefaultMaxConcurrency;  // transfers in flight at once
-  int max_connections_per_host = 0;              // 0 = no limit
-  // Idle connections kept for the next round (not a key: the open-file
-  // limit's share, see fd_budget.h); 0 = as many as max_concurrency.
+  // Transfers in flight at once (MaxConcurrency); 0 = as many as the load
+  // asks (concurrency.h).
+  int max_concurrency = 0;
+  int max_connections_per_host = 0;  // 0 = no limit
+  // Not keys: what the open-file limit leaves (fd_budget.h). Idle
+  // connections kept for the next round with a fixed MaxConcurrency (0 = as
+  // many as max_concurrency), and the room for sockets, which bounds a
+  // concurrency that follows the load.
   int kept_connections = 0;
+  std::size_t socket_room = kNoLimit;
   std::vector<EndpointConfig> endpoints;
 };
 

@@ -79,7 +79,7 @@ int on_config(oconfig_item_t* block) noexcept {
     for (const auto& w : read.warnings) say(LogLevel::warning, w);
     for (const auto& e : read.errors) say(LogLevel::error, e);
     // A second <Plugin probewise> block keeps the first one's settings unless it sets its own.
-    if (plugin->config.endpoints.empty() || read.config.max_concurrency != kDefaultMaxConcurrency)
+    if (plugin->config.endpoints.empty() || read.config.max_concurrency != 0)
       plugin->config.max_concurrency = read.config.max_concurrency;
     if (plugin->config.endpoints.empty() || read.config.max_connections_per_host != 0)
       plugin->config.max_connections_per_host = read.config.max_connections_per_host;
@@ -125,12 +125,20 @@ int on_init() noexcept {
     const plugin_ctx_t context = plugin_get_ctx();
     hooks.thread_start = [context] { plugin_set_ctx(context); };
     const std::size_t endpoints = plugin->config.endpoints.size();
-    const FdBudget budget =
-        fit_concurrency(plugin->config.max_concurrency, nofile_soft_limit(), open_descriptors());
-    if (!budget.message.empty()) say(budget.reduced ? LogLevel::warning : LogLevel::notice, budget.message);
-    plugin->config.max_concurrency = budget.concurrency;
-    plugin->config.kept_connections = budget.kept_connections;
-    const int concurrency = budget.concurrency;
+    const std::size_t soft_limit = nofile_soft_limit();
+    const std::size_t open_now = open_descriptors();
+    std::string at_once;
+    if (plugin->config.max_concurrency > 0) {
+      const FdBudget budget = fit_concurrency(plugin->config.max_concurrency, soft_limit, open_now);
+      if (!budget.message.empty()) say(budget.reduced ? LogLevel::warning : LogLevel::notice, budget.message);
+      plugin->config.max_concurrency = budget.concurrency;
+      plugin->config.kept_connections = budget.kept_connections;
+      at_once = "at most " + std::to_string(budget.concurrency) + " at once";
+    } else {
+      plugin->config.socket_room = socket_room(soft_limit, open_now);
+      at_once = "as many at once as the load asks (at most " +
+                std::to_string(concurrency_cap(plugin->config.socket_room)) + " by the open-file limit)";
+    }
     plugin->worker = std::make_unique<Worker>(std::move(plugin->config), std::move(hooks));
     plugin->config = PluginConfig{};
     plugin->written = {};
@@ -139,8 +147,8 @@ int on_init() noexcept {
     // freed on this thread, whose heap the probing thread never allocates
     // from: give those pages back (at 100,000 endpoints, some 100 MB).
     malloc_trim(0);
-    say(LogLevel::info, "probing " + std::to_string(endpoints) + " endpoint" + (endpoints == 1 ? "" : "s") +
-                            ", at most " + std::to_string(concurrency) + " at once");
+    say(LogLevel::info,
+        "probing " + std::to_string(endpoints) + " endpoint" + (endpoints == 1 ? "" : "s") + ", " + at_once);
     return 0;
   } catch (const std::exception& e) {
     say(LogLevel::error, std::string("init failed: ") + e.what());

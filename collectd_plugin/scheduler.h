@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "check/check_steps.h"
+#include "concurrency.h"
 #include "config.h"
 #include "credentials/token_broker.h"
 #include "http/request.h"
@@ -70,6 +71,8 @@ class Scheduler {
   // Returns how many ms the caller may sleep when nothing is in flight.
   int poll(int max_wait_ms);
   std::size_t in_flight() const { return prober_.in_flight(); }
+  // Ends poll()'s wait early; the only call another thread may make.
+  void wake() { prober_.wake(); }
 
   // What shutdown() did.
   struct Stopped {
@@ -80,6 +83,8 @@ class Scheduler {
   Stopped shutdown();
 
   const Stats& stats() const { return stats_; }
+  // Transfers allowed in flight now (MaxConcurrency, or what the load asks).
+  int concurrency() const { return limit_.limit(); }
   const PluginConfig& config() const { return config_; }
 
  private:
@@ -93,6 +98,7 @@ class Scheduler {
     // The peer certificate as last read (a reused connection shows none),
     // shared by the endpoints that saw the same one.
     std::shared_ptr<const Certificate> certificate;
+    Clock::time_point certificate_at{};  // when it was read
     // What the state directory holds, as a digest of what it means (the
     // whole state would double the memory an endpoint needs).
     std::size_t saved_meaning = 0;
@@ -116,6 +122,7 @@ class Scheduler {
   void load_state(std::size_t i);
   Clock::duration interval_of(std::size_t i) const;
   std::shared_ptr<const Certificate> keep_certificate(const Certificate& c);
+  bool certificate_due(std::size_t i, Clock::time_point now) const;
   Clock::time_point next_wake() const;
   int ms_until_wake(Clock::time_point now, int cap) const;
   void release_due(Clock::time_point now);
@@ -131,10 +138,12 @@ class Scheduler {
   double wall() const;
   void log(LogLevel level, const std::string& text) const;
   bool slot_free() const;
+  void follow_load(Clock::time_point now);
 
   PluginConfig config_;
   SchedulerHooks hooks_;
   ConcurrentProber prober_;
+  ConcurrentProber::Done done_;  // what the last run() finished (its buffer serves again)
   TokenBroker tokens_;
   std::vector<Runtime> runtime_;
   std::vector<Store> stores_;
@@ -145,6 +154,10 @@ class Scheduler {
   std::deque<std::size_t> pending_;  // a check's next request, waiting for a free slot
   Clock::time_point epoch_;
   Clock::duration tick_{};
+  ConcurrencyLimit limit_;
+  int limit_logged_ = 0;  // the limit last said in the log
+  Clock::time_point limit_logged_at_{};
+  Clock::time_point saturation_logged_at_{};
   Clock::time_point stats_logged_;
   Stats stats_;
   Stats stats_at_log_;

@@ -68,7 +68,7 @@ TEST(CollectdConfig, SpecExample) {
 TEST(CollectdConfig, Defaults) {
   auto r = read(Plugin({Endpoint("web", {Key("URL", "http://127.0.0.1:8080/")})}), 2.5);
   const EndpointConfig& e = only(r);
-  EXPECT_EQ(r.config.max_concurrency, kDefaultMaxConcurrency);
+  EXPECT_EQ(r.config.max_concurrency, 0) << "not set: it follows the load";
   EXPECT_EQ(e.interval_s(), 2.5) << "collectd's interval for the plugin";
   EXPECT_EQ(e.job().spec.timeout_ms, 2500) << "no longer than the interval, at most 10 s";
   EXPECT_EQ(e.job().spec.max_body_bytes, kDefaultMaxBodyBytes);
