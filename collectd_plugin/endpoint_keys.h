@@ -14,9 +14,10 @@
 
 namespace probewise {
 
-// Everything a block's keys set, with what the checks after the keys need.
+// Everything a block's keys set, with what the checks after the keys need
+// (the URL key sets e.job.spec.url: the endpoint takes it from there).
 struct EndpointBuilder {
-  EndpointConfig e;
+  EndpointSettings e;
   bool timeout_set = false;
   bool max_body_set = false;
   bool method_set = false;

@@ -31,8 +31,12 @@ StateSlot open_state(const CheckJob& job, std::vector<std::string>& notes) {
 }
 
 std::string check_identity(const RequestSpec& spec) {
-  return std::to_string(geteuid()) + "|" + (spec.method.empty() ? "GET" : spec.method) + "|" + spec.url +
-         "|" + spec.connect_host + "|" + std::to_string(spec.connect_port);
+  return check_identity(spec, spec.url);
+}
+
+std::string check_identity(const RequestSpec& spec, const std::string& url) {
+  return std::to_string(geteuid()) + "|" + (spec.method.empty() ? "GET" : spec.method) + "|" + url + "|" +
+         spec.connect_host + "|" + std::to_string(spec.connect_port);
 }
 
 CheckOutcome run_check(const CheckJob& job) {
