@@ -376,8 +376,10 @@ def profile(c, args, name):
     data = os.path.join(c.dir, "perf.data")
     subprocess.run(["perf", "record", "-e", "cpu-clock", "-F", "499", "-g", "-p", str(c.proc.pid), "-o", data,
                     "--", "sleep", str(args.perf)], capture_output=True)
-    report = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "dso,sym", "--stdio",
-                             "-g", "none", "--percent-limit", "0.3"], capture_output=True, text=True).stdout
+    report = ""
+    for sort, limit in (("dso", "0.1"), ("dso,sym", "0.3")):
+        report += subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", sort, "--stdio",
+                                  "-g", "none", "--percent-limit", limit], capture_output=True, text=True).stdout
     os.makedirs(args.perf_dir, exist_ok=True)
     path = os.path.join(args.perf_dir, name + ".txt")
     with open(path, "w") as f:
