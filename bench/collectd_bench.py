@@ -24,9 +24,9 @@ import tempfile
 import time
 import urllib.request
 
+from benchlib import collectd_preamble, plugin_dir, status_kib, stop_process
+
 COLLECTD = shutil.which("collectd") or "/usr/sbin/collectd"
-PLUGINS = "/usr/lib/collectd"
-TYPES_DB = "/usr/share/collectd/types.db"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -82,34 +82,15 @@ def cpu_seconds(pid):
 
 
 def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+    return status_kib(pid, "VmRSS")
 
 
 class Collectd:
     def __init__(self, work, plugin, probewise_so, urls, interval, read_threads=5, timeout_s=5):
         self.dir = tempfile.mkdtemp(dir=work, prefix=plugin + "-")
         # "probewise-2v": probewise.so with Values set to the curl plugin's two.
-        plugins = os.path.join(self.dir, "plugins")
-        os.makedirs(plugins)
-        shutil.copy(os.path.join(PLUGINS, "logfile.so"), plugins)
-        if plugin == "curl":
-            shutil.copy(os.path.join(PLUGINS, "curl.so"), plugins)
-        else:
-            shutil.copy(probewise_so, os.path.join(plugins, "probewise.so"))
-        lines = [
-            'Hostname "bench"', "FQDNLookup false", "Interval %g" % interval, "ReadThreads %d" % read_threads,
-            'BaseDir "%s"' % self.dir, 'PIDFile "%s/pid"' % self.dir, 'PluginDir "%s"' % plugins,
-            'TypesDB "%s"' % TYPES_DB,
-            "LoadPlugin logfile", "<Plugin logfile>", "  LogLevel warning",
-            '  File "%s/collectd.log"' % self.dir, "</Plugin>",
-            # Values go through collectd's cache and stop there: no write
-            # plugin's cost in the figures, for either plugin.
-            'PostCacheChain "PostCache"', '<Chain "PostCache">', '  Target "stop"', "</Chain>",
-        ]
+        plugins = plugin_dir(self.dir, plugin, probewise_so)
+        lines = collectd_preamble(self.dir, plugins, interval, read_threads)
         if plugin == "curl":
             lines += ["LoadPlugin curl", "<Plugin curl>"]
             for i, url in enumerate(urls):
@@ -131,12 +112,7 @@ class Collectd:
         self.proc = subprocess.Popen([COLLECTD, "-f", "-C", conf], stdout=self.out, stderr=self.out)
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, signal.SIGTERM, 60)
         self.out.close()
 
     def alive(self):

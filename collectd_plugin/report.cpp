@@ -186,6 +186,7 @@ Dispatch describe(const EndpointReport& report) {
   const Facts facts{report.outcome.result, report.outcome.verdict, report.outcome.sent,
                     starts_with(to_lower(report.endpoint.url), "https:"), report.finished_at};
   static_assert(std::size(kMetrics) <= 32, "EndpointConfig::values has a bit for each");
+  d.values.reserve(std::size(kMetrics));
   for (std::size_t i = 0; i < std::size(kMetrics); ++i) {
     if (!(report.endpoint.values() & (std::uint32_t{1} << i))) continue;
     const MetricSpec& m = kMetrics[i];

@@ -22,6 +22,8 @@ using std::chrono::milliseconds;
 constexpr auto kRefreshSaved = std::chrono::minutes(15);
 constexpr auto kStatsEvery = std::chrono::minutes(5);
 constexpr auto kCertificateFresh = std::chrono::minutes(10);
+// Finished checks kept for the next ones (each holds a few KB).
+constexpr std::size_t kSpareSteps = 256;
 // The tick on which due times are met: long enough that about
 // kProbesPerTick probes start together and share the thread's wake-ups (a
 // wake-up costs more than a probe's own work), short enough to keep the
@@ -285,7 +287,7 @@ void Scheduler::start_ready(Clock::time_point now) {
     std::size_t i = pending_.front();
     pending_.pop_front();
     Runtime& r = runtime_[i];
-    if (r.steps && r.steps->next() == CheckSteps::Next::request) prober_.start(i, r.steps->request(now_ms()));
+    if (r.steps && r.steps->next() == CheckSteps::Next::request) start_request(i);
   }
   while (!ready_.empty() && slot_free()) {
     std::size_t i = ready_.front();
@@ -313,8 +315,16 @@ void Scheduler::begin(std::size_t i, Clock::time_point now) {
   auto applied = apply_credentials(e.credentials(), spec, process_getenv);
   if (!applied) ctx.oauth_failure = OAuthFailure{"auth.missing_credentials", applied.error(), {}};
   const bool failed = !applied;
-  r.steps = std::make_unique<CheckSteps>(std::move(spec), e.job().policy,
-                                         e.job().oauth2.has_value() && !failed, std::move(ctx), now_ms());
+  // A finished check's memory serves the next one.
+  if (spare_steps_.empty()) {
+    r.steps = std::make_unique<CheckSteps>(std::move(spec), e.job().policy,
+                                           e.job().oauth2.has_value() && !failed, std::move(ctx), now_ms());
+  } else {
+    r.steps = std::move(spare_steps_.back());
+    spare_steps_.pop_back();
+    r.steps->restart(std::move(spec), e.job().policy, e.job().oauth2.has_value() && !failed, std::move(ctx),
+                     now_ms());
+  }
   if (failed) {
     finish(i);  // no request can be made: the verdict says why
     return;
@@ -328,7 +338,7 @@ void Scheduler::advance(std::size_t i) {
     switch (r.steps->next()) {
       case CheckSteps::Next::request:
         if (slot_free())
-          prober_.start(i, r.steps->request(now_ms()));
+          start_request(i);
         else
           pending_.push_back(i);
         return;
@@ -340,6 +350,11 @@ void Scheduler::advance(std::size_t i) {
       case CheckSteps::Next::done: finish(i); return;
     }
   }
+}
+
+void Scheduler::start_request(std::size_t i) {
+  const CheckSteps& steps = *runtime_[i].steps;
+  prober_.start(i, steps.request_spec(), steps.budget_left_ms(now_ms()));
 }
 
 void Scheduler::on_answer(std::size_t i, ProbeResult result) {
@@ -393,6 +408,7 @@ void Scheduler::finish(std::size_t i) {
   if (!steps) return;
   const std::time_t now = steps->context().now;
   CheckOutcome outcome = steps->outcome();
+  if (spare_steps_.size() < kSpareSteps) spare_steps_.push_back(std::move(steps));
   steps.reset();
   std::optional<StoredState> previous = std::move(r.previous);
   r.previous = next_state(previous, observe(outcome.result, outcome.verdict, outcome.sent), now);

@@ -129,6 +129,7 @@ class Scheduler {
   void start_ready(Clock::time_point now);
   void begin(std::size_t i, Clock::time_point now);
   void advance(std::size_t i);
+  void start_request(std::size_t i);
   void on_answer(std::size_t i, ProbeResult result);
   void on_token(std::size_t slot, const ProbeResult& result);
   void finish(std::size_t i);
@@ -144,6 +145,7 @@ class Scheduler {
   SchedulerHooks hooks_;
   ConcurrentProber prober_;
   ConcurrentProber::Done done_;  // what the last run() finished (its buffer serves again)
+  std::vector<std::unique_ptr<CheckSteps>> spare_steps_;
   TokenBroker tokens_;
   std::vector<Runtime> runtime_;
   std::vector<Store> stores_;

@@ -32,9 +32,14 @@ SentAuth sent_auth_of(const RequestSpec& spec, const std::optional<OAuthToken>& 
 
 CheckSteps::CheckSteps(RequestSpec spec, const Policy& policy, bool uses_oauth, Context context,
                        std::int64_t start_ms)
-    : spec_(std::move(spec)), policy_(policy), context_(std::move(context)), start_ms_(start_ms) {
+    : spec_(std::move(spec)), policy_(&policy), context_(std::move(context)), start_ms_(start_ms) {
   result_.url = spec_.url;
   next_ = uses_oauth ? Next::token : Next::request;
+}
+
+void CheckSteps::restart(RequestSpec spec, const Policy& policy, bool uses_oauth, Context context,
+                         std::int64_t start_ms) {
+  *this = CheckSteps(std::move(spec), policy, uses_oauth, std::move(context), start_ms);
 }
 
 long CheckSteps::budget_left_ms(std::int64_t now_ms) const {
@@ -69,7 +74,7 @@ void CheckSteps::token_failed(const OAuthFailure& failure) {
 }
 
 RequestSpec CheckSteps::request(std::int64_t now_ms) const {
-  RequestSpec r = asking_ == Asking::main ? spec_ : without_credentials(spec_);
+  RequestSpec r = request_spec();
   r.timeout_ms = budget_left_ms(now_ms);
   return r;
 }
@@ -93,8 +98,9 @@ void CheckSteps::answer(ProbeResult result) {
 }
 
 void CheckSteps::after_main() {
-  if (policy_.check_auth_enforced && !context_.oauth_failure && result_.has_answer()) {
+  if (policy_->check_auth_enforced && !context_.oauth_failure && result_.has_answer()) {
     asking_ = Asking::unauthenticated;
+    twin_ = without_credentials(spec_);
     next_ = Next::request;
   } else {
     next_ = Next::done;
@@ -105,7 +111,7 @@ CheckOutcome CheckSteps::outcome() {
   CheckOutcome out;
   out.sent = sent_auth_of(spec_, token_);
   context_.sent = out.sent;
-  out.verdict = classify(result_, policy_, context_);
+  out.verdict = classify(result_, *policy_, context_);
   out.result = std::move(result_);
   return out;
 }

@@ -42,6 +42,10 @@ class CheckSteps {
   // this object. `start_ms` (any monotonic clock) starts the timeout budget
   // that every request of the check shares, token requests included.
   CheckSteps(RequestSpec spec, const Policy& policy, bool uses_oauth, Context context, std::int64_t start_ms);
+  // The same check again, from the start, in this object's memory (a driver
+  // of many checks keeps finished ones for the next: no allocation of its own).
+  void restart(RequestSpec spec, const Policy& policy, bool uses_oauth, Context context,
+               std::int64_t start_ms);
 
   Next next() const { return next_; }
 
@@ -57,8 +61,11 @@ class CheckSteps {
   void give_token(const OAuthToken& token, bool from_cache);
   void token_failed(const OAuthFailure& failure);
 
-  // Next::request: what to ask now, with the budget that is left.
+  // Next::request: what to ask now, with the budget that is left; or what
+  // to ask (valid until answer()) and the budget apart, for a driver that
+  // copies it where it keeps requests anyway.
   RequestSpec request(std::int64_t now_ms) const;
+  const RequestSpec& request_spec() const { return asking_ == Asking::main ? spec_ : twin_; }
   void answer(ProbeResult result);
 
   // Next::done. Call once: the result moves into the outcome.
@@ -72,7 +79,8 @@ class CheckSteps {
   void after_main();
 
   RequestSpec spec_;
-  const Policy& policy_;
+  RequestSpec twin_;  // --check-auth-enforced: spec_ without the credentials
+  const Policy* policy_;
   Context context_;
   std::int64_t start_ms_;
   Next next_ = Next::done;

@@ -61,13 +61,13 @@ std::string tls_origin(std::string_view url) {
 
 struct ConcurrentProber::Impl {
   // One probe in flight; its spec, walk and result live here, at a stable
-  // address, for as long as libcurl points at them.
+  // address, for as long as libcurl points at them. A finished probe is kept
+  // for the next one (`spare`): the next start() allocates nothing for it.
   struct Probe {
-    explicit Probe(RequestSpec s) : spec(std::move(s)), walk(spec) {}
     std::uint64_t id = 0;
     std::size_t slot = 0;  // index in `probes`
     RequestSpec spec;
-    RedirectWalk walk;
+    std::optional<RedirectWalk> walk;  // of `spec`
     ProbeResult result;
     std::optional<Transfer> transfer;  // the hop in flight; empty once the result is final
     CURLSH* share = nullptr;           // TLS sessions of its host
@@ -77,6 +77,7 @@ struct ConcurrentProber::Impl {
   int wakeup = -1;                         // eventfd: wake() from another thread
   std::optional<Clock::time_point> timer;  // when libcurl wants curl_multi_socket_action(TIMEOUT)
   std::vector<std::unique_ptr<Probe>> probes;
+  std::vector<std::unique_ptr<Probe>> spare;  // at most kIdleHandles
   std::vector<CURL*> idle;
   // Every handle is attached to a share before its first transfer, and stays
   // attached to one: libcurl drops a handle's own session cache when it
@@ -196,14 +197,14 @@ struct ConcurrentProber::Impl {
   // Starts the walk's next hop on `reuse` (or a new handle); false when it
   // cannot start, the result then saying why.
   bool start_hop(Probe* p, CURL* reuse) {
-    const long left = p->walk.time_left_ms();
+    const long left = p->walk->time_left_ms();
     if (left <= 0) {
       if (reuse) curl_easy_cleanup(reuse);
-      p->walk.time_out(p->result);
+      p->walk->time_out(p->result);
       p->transfer.reset();
       return false;
     }
-    p->transfer.emplace(p->spec, p->walk.hop(), p->result, p->walk.cookies());
+    p->transfer.emplace(p->spec, p->walk->hop(), p->result, p->walk->cookies());
     CURL* easy = p->transfer->start(left, reuse);
     if (!easy) {
       p->transfer.reset();  // the result says why
@@ -237,6 +238,26 @@ struct ConcurrentProber::Impl {
     }
     probes.pop_back();
     done.emplace_back(owned->id, std::move(owned->result));
+    owned->transfer.reset();
+    if (spare.size() < kIdleHandles) spare.push_back(std::move(owned));
+  }
+
+  // A probe to fill: a spare one, or a new one.
+  std::unique_ptr<Probe> fresh() {
+    if (spare.empty()) return std::make_unique<Probe>();
+    std::unique_ptr<Probe> p = std::move(spare.back());
+    spare.pop_back();
+    p->result = ProbeResult();
+    return p;
+  }
+
+  void launch(std::unique_ptr<Probe> probe, std::uint64_t id) {
+    probe->id = id;
+    probe->walk.emplace(probe->spec);
+    probe->share = share_for(probe->spec.url);
+    if (probe->walk->begin(probe->result)) start_hop(probe.get(), reusable());
+    probe->slot = probes.size();
+    probes.push_back(std::move(probe));
   }
 
   // What libcurl finished: the result, or the redirect's next hop.
@@ -251,7 +272,7 @@ struct ConcurrentProber::Impl {
       p->transfer->complete(code);
       // A redirect the walk follows: the next hop starts at once; its result
       // comes in a later run(), or in this one when it cannot start.
-      if (p->walk.next(p->transfer->redirect_url(), p->result) && start_hop(p, detach(p, true))) continue;
+      if (p->walk->next(p->transfer->redirect_url(), p->result) && start_hop(p, detach(p, true))) continue;
       finish(p);
     }
   }
@@ -311,12 +332,16 @@ void ConcurrentProber::set_max_idle_connections(int n) {
 }
 
 void ConcurrentProber::start(std::uint64_t id, RequestSpec spec) {
-  auto probe = std::make_unique<Impl::Probe>(std::move(spec));
-  probe->id = id;
-  probe->share = impl_->share_for(probe->spec.url);
-  if (probe->walk.begin(probe->result)) impl_->start_hop(probe.get(), impl_->reusable());
-  probe->slot = impl_->probes.size();
-  impl_->probes.push_back(std::move(probe));
+  auto probe = impl_->fresh();
+  probe->spec = std::move(spec);
+  impl_->launch(std::move(probe), id);
+}
+
+void ConcurrentProber::start(std::uint64_t id, const RequestSpec& spec, long timeout_ms) {
+  auto probe = impl_->fresh();
+  probe->spec = spec;  // into the strings a spare probe kept: no allocation when they fit
+  probe->spec.timeout_ms = timeout_ms;
+  impl_->launch(std::move(probe), id);
 }
 
 ConcurrentProber::Done ConcurrentProber::run(int wait_ms) {

@@ -55,6 +55,36 @@ TEST(CheckSteps, PlainRequest) {
   EXPECT_FALSE(out.sent.sent);
 }
 
+// A driver of many checks restarts a finished one for the next check: it
+// starts from the beginning, with nothing of the last check left over (its
+// token, its twin, its answer, its budget).
+TEST(CheckSteps, RestartIsAFreshCheck) {
+  Policy enforced;
+  enforced.check_auth_enforced = true;
+  CheckSteps steps(spec(), enforced, true, context(), 0);
+  steps.give_token(token("t1"), false);
+  steps.answer(answer(200));
+  ASSERT_EQ(steps.next(), CheckSteps::Next::request) << "the twin without credentials";
+  EXPECT_FALSE(has_header(steps.request_spec(), "Authorization: Bearer t1"));
+  steps.answer(answer(401));
+  CheckOutcome first = steps.outcome();
+  EXPECT_EQ(first.sent.kind, "OAuth access token");
+
+  Policy plain;
+  RequestSpec other = spec();
+  other.url = "http://127.0.0.1/other";
+  steps.restart(other, plain, false, context(), 10000);
+  ASSERT_EQ(steps.next(), CheckSteps::Next::request);
+  EXPECT_EQ(steps.request_spec().url, "http://127.0.0.1/other");
+  EXPECT_TRUE(steps.request_spec().credential_headers.empty()) << "no token of the last check";
+  EXPECT_EQ(steps.budget_left_ms(12000), 3000) << "the budget starts again";
+  steps.answer(answer(200));
+  ASSERT_EQ(steps.next(), CheckSteps::Next::done) << "no twin: this policy does not ask for one";
+  CheckOutcome second = steps.outcome();
+  EXPECT_FALSE(second.sent.sent);
+  EXPECT_EQ(second.verdict.state, State::ok);
+}
+
 // Every request of a check shares the timeout budget, token requests too.
 TEST(CheckSteps, RequestsShareTheBudget) {
   Policy p;
