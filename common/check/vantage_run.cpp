@@ -9,6 +9,7 @@
 #include "credentials/credentials.h"
 #include "evidence/proxy_answer.h"
 #include "http/request.h"
+#include "memory/remember.h"
 
 namespace probewise {
 namespace {
@@ -206,18 +207,9 @@ VantagesResult run_vantages(const CheckJob& job, const std::vector<Vantage>& van
     std::string all;
     for (const auto& v : vantages) all += v.name + "=" + vantage_definition(v) + ";";
     const std::string key = state_key(state.identity + "|vantages|" + all);
-    Observation o;
-    o.status = out.combined.status;
-    o.status_text = out.combined.pattern;
-    o.reason = out.combined.reason;
-    o.state = out.combined.state;
-    o.credentials = credentials;
-    o.success = out.combined.state == State::ok;
-    const auto previous = store->load(key);
-    out.change = detect_change(previous, o, now);
-    auto saved = store->record(key, next_state(previous, o, now),
-                               previous ? std::optional(state_meaning(*previous)) : std::nullopt);
-    if (!saved && note_failed_save) out.notes.push_back("change detection is off: " + saved.error());
+    Remembered r = remember(*store, key, observe_combined(out.combined, credentials), now);
+    out.change = std::move(r.change);
+    if (!r.error.empty() && note_failed_save) out.notes.push_back("change detection is off: " + r.error);
   }
   return out;
 }

@@ -259,9 +259,11 @@ CombinedVerdict everywhere(const Members& failing) {
   c.basis = g.basis;
   c.status = failing.front()->status;
   std::string codes = codes_of(failing);
+  // One vantage alone cannot tell a region from the rest.
+  const bool one = failing.size() == 1;
   c.summary = (g.kind == Kind::denied ? std::string("refused") : reason_words(g.reason, g.basis)) +
-              " from every vantage" + codes;
-  switch (g.kind) {
+              (one ? " from " + failing.front()->name : std::string(" from every vantage")) + codes;
+  switch (one ? Kind::other : g.kind) {
     case Kind::auth:
       c.summary += ": the credentials are the problem, not a region";
       c.hints.emplace_back(
@@ -411,7 +413,8 @@ CombinedVerdict combine_vantages(const std::vector<VantageSeen>& seen, const Van
   if (!not_run.empty()) {
     if (ran > 0)
       for (const auto* v : not_run)
-        c.summary += "; " + v->name + " could not run" + (v->why_not.empty() ? "" : ": " + v->why_not);
+        c.summary += "; " + v->name + (v->stale ? " is stale" : " could not run") +
+                     (v->why_not.empty() ? "" : ": " + v->why_not);
     if (c.state == State::ok && ran > 0) {
       c.state = State::unknown;
       c.reason = not_run.front()->reason;

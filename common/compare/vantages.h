@@ -33,6 +33,7 @@ struct VantageSeen {
   // address is not on this host, its last result is stale): it says nothing
   // about the endpoint.
   bool ran = true;
+  bool stale = false;   // !ran because its last result is too old (a vantage of a monitoring engine)
   std::string why_not;  // when !ran: "its proxy http://proxy:3128 refused the connection"
   State state = State::ok;
   std::string reason = "ok";  // a SPEC 1.3 code

@@ -50,7 +50,7 @@ std::vector<PerfValue> vantage_perfdata(const VantagesResult& r, const Policy& p
 std::string vantage_line(const VantageResult& v) {
   const VantageSeen& s = v.seen;
   std::string line = "- " + s.name + " (" + s.via + "): ";
-  if (!s.ran) return line + "could not run: " + s.why_not;
+  if (!s.ran) return line + (s.stale ? "stale: " : "could not run: ") + s.why_not;
   line += std::string(state_name(s.state)) + ", " + (s.status_text.empty() ? "no answer" : s.status_text);
   if (s.state != State::ok) {
     // A transport failure's own words are libcurl's long message: the evidence has it.

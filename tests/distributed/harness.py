@@ -4,6 +4,7 @@ bench/fanin_bench.py) share: waiting, running commands, the test servers of
 tests/servers, free ports on 127.0.0.1, daemons in their own process groups,
 icinga2 instances, keeping a benchmark's results as they come."""
 
+import base64
 import contextlib
 import json
 import os
@@ -12,10 +13,12 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -197,6 +200,76 @@ class Icinga2Node:
     def stop(self):
         if self.daemon:
             self.daemon.stop()
+
+
+# --- Icinga 2 with the check package's files in place --------------------------
+
+LAYOUT = os.path.join(HERE, "package_layout.sh")
+CHECKCOMMAND = os.path.join(ROOT, "packaging", "icinga2", "probewise.conf")
+CHECK = os.environ.get("PROBEWISE_CHECK") or os.path.join(ROOT, "build", "check_plugin", "check_probewise")
+# PROBEWISE_DISTRIBUTED_INSTALLED=1: the installed package's files, not the build's.
+INSTALLED = os.environ.get("PROBEWISE_DISTRIBUTED_INSTALLED") == "1"
+
+
+def icinga_missing_requirements():
+    """Why the Icinga 2 tests cannot run here (None when they can)."""
+    if os.geteuid() != 0:
+        return "needs root (icinga2 drops to nagios; the mount namespace needs CAP_SYS_ADMIN)"
+    for tool in ("icinga2", "unshare", "openssl"):
+        if not shutil.which(tool):
+            return "%s is not installed" % tool
+    try:
+        pwd.getpwnam(USER)
+    except KeyError:
+        return "no %s user" % USER
+    return None
+
+
+def layers(node):
+    """Where the overlays of node's mount namespace keep what differs from the machine."""
+    return node.dir + "-layers"
+
+
+def package_layout(node):
+    """The wrapper that runs node's daemon with the package's files in place (package_layout.sh)."""
+    os.makedirs(layers(node), exist_ok=True)
+    check = "-" if INSTALLED else CHECK
+    checkcommand = "-" if INSTALLED else CHECKCOMMAND
+    return ["unshare", "--mount", "--propagation", "private", "--", "sh", LAYOUT, layers(node), check,
+            checkcommand, "--"]
+
+
+def request_agent_certificate(master, agent, master_port, salt):
+    """The agent's side of the CA/ticket flow, as `icinga2 node setup` does it."""
+    ticket = master.cli("pki", "ticket", "--cn", agent.name, "--salt", salt).strip()
+    key, crt, ca = (os.path.join(agent.certs, f) for f in (agent.name + ".key", agent.name + ".crt", "ca.crt"))
+    trusted = os.path.join(agent.dir, "trusted-parent.crt")
+    agent.cli("pki", "new-cert", "--cn", agent.name, "--key", key, "--cert", crt)
+    agent.cli("pki", "save-cert", "--host", "127.0.0.1", "--port", str(master_port), "--trustedcert", trusted)
+    agent.cli("pki", "request", "--host", "127.0.0.1", "--port", str(master_port), "--ticket", ticket,
+              "--key", key, "--cert", crt, "--trustedcert", trusted, "--ca", ca)
+    issuer = run(["openssl", "x509", "-in", crt, "-noout", "-issuer"])
+    if "Icinga CA" not in issuer:
+        raise RuntimeError("the agent's certificate was not signed by the master's CA: " + issuer)
+
+
+class IcingaApi:
+    """A node's REST API as one ApiUser, verifying the node's certificate
+    against its CA (the certificate names the endpoint, not 127.0.0.1)."""
+
+    def __init__(self, port, ca, user, password):
+        self.port, self.ca, self.user, self.password = port, ca, user, password
+
+    def __call__(self, path, method="GET", body=None):
+        context = ssl.create_default_context(cafile=self.ca)
+        context.check_hostname = False
+        request = urllib.request.Request("https://127.0.0.1:%d%s" % (self.port, path), method=method,
+                                         data=json.dumps(body).encode() if body is not None else None)
+        request.add_header("Accept", "application/json")
+        request.add_header("Authorization", "Basic " + base64.b64encode(
+            (self.user + ":" + self.password).encode()).decode())
+        with urllib.request.urlopen(request, context=context, timeout=10) as response:
+            return json.load(response)
 
 
 def keep_result(runs, result, out, render, tag):

@@ -37,6 +37,13 @@ VantageSeen not_run(const std::string& name, const std::string& reason, const st
   return v;
 }
 
+// A vantage of a monitoring engine whose last result is too old; it said OK then.
+VantageSeen stale(const std::string& name, const std::string& why) {
+  VantageSeen v = not_run(name, "ok", why);
+  v.stale = true;
+  return v;
+}
+
 struct Case {
   const char* what;  // the situation, and where it comes from
   std::vector<VantageSeen> vantages;
@@ -236,12 +243,24 @@ const Case kCases[] = {
      "address; eu1 could not run: its proxy refused the connection",
      ""},
     {"a stale result (Icinga 2) beside an answered one",
-     {not_run("eu1", "ok", "its last result is 5m 2s old, more than twice its interval of 1m"), ok("us1")},
+     {stale("eu1", "its last result is 5m 2s old, more than twice its check interval of 1m"), ok("us1")},
      0,
      State::unknown,
      "ok",
      Basis::local,
-     "200 OK from us1; eu1 could not run: its last result is 5m 2s old, more than twice its interval of 1m",
+     "200 OK from us1; eu1 is stale: its last result is 5m 2s old, more than twice its check interval of 1m",
+     ""},
+    {"one vantage refused, the other stale: the denial stands, nothing is concluded about regions",
+     {seen("eu1", State::warning, "forbidden.unspecified", 403),
+      stale("us1",
+            "its last result is 9s old, more "
+            "than twice its check interval of 2s")},
+     0,
+     State::warning,
+     "forbidden.unspecified",
+     Basis::status,
+     "refused from eu1 (403); us1 is stale: its last result is 9s old, more than twice its check interval of "
+     "2s",
      ""},
     {"no vantage could run",
      {not_run("eu1", "net.refused", "its proxy refused the connection"),
