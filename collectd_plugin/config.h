@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "check/check_run.h"
+#include "compare/vantages.h"
 #include "config_lines.h"
 #include "credentials/credentials.h"
 
@@ -33,6 +34,14 @@ struct EndpointConfig {
 inline constexpr int kDefaultMaxConcurrency = 256;
 inline constexpr std::size_t kDefaultMaxBodyBytes = 256 * 1024;
 
+// <Compare>: the central collectd's compare mode (compare_mode.h).
+struct CompareSettings {
+  double interval_s = 10;              // between evaluations (Interval; default: collectd's)
+  VantageRule rule;                    // VantageQuorum
+  std::vector<std::string> hosts;      // Host: the vantages; empty = every host that sends probewise values
+  std::vector<std::string> endpoints;  // Endpoint: empty = every endpoint
+};
+
 struct PluginConfig {
   int max_concurrency = kDefaultMaxConcurrency;  // transfers in flight at once
   int max_connections_per_host = 0;              // 0 = no limit
@@ -40,6 +49,7 @@ struct PluginConfig {
   // limit's share, see fd_budget.h); 0 = as many as max_concurrency.
   int kept_connections = 0;
   std::vector<EndpointConfig> endpoints;
+  std::optional<CompareSettings> compare;  // a <Compare> block
 };
 
 struct ConfigResult {
@@ -56,6 +66,10 @@ struct ConfigResult {
 // says in which file and line its item is.
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
                          const std::vector<std::string>& taken = {}, const ExpandedConfig* lines = nullptr);
+
+// The <Compare> block of `block`, into out.config.compare (compare_config.cpp).
+void read_compare(const oconfig_item_t& block, double default_interval_s, const ExpandedConfig* lines,
+                  ConfigResult& out);
 
 // "probewise/0.1.0 (collectd plugin)"
 std::string default_user_agent();

@@ -28,7 +28,8 @@ enum class Severity { okay, warning, failure };
 
 struct NotificationRecord {
   Severity severity = Severity::okay;
-  std::string message;  // at most kMaxMessageBytes
+  std::string type_instance = "state";  // of gauge-<type_instance>: "combined" for the compare mode's
+  std::string message;                  // at most kMaxMessageBytes
   std::vector<std::pair<std::string, std::string>> text_meta;
   std::vector<std::pair<std::string, std::int64_t>> number_meta;
 };

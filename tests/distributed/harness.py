@@ -272,6 +272,72 @@ class IcingaApi:
             return json.load(response)
 
 
+# --- collectd daemons --------------------------------------------------------
+
+COLLECTD = shutil.which("collectd") or "/usr/sbin/collectd"
+COLLECTD_PLUGINS = "/usr/lib/collectd"
+TYPES_DB = "/usr/share/collectd/types.db"
+
+
+def collectd_missing_requirements(plugins):
+    """Why collectd with these of its plugins cannot run here (None when it can)."""
+    needed = [COLLECTD, TYPES_DB] + [os.path.join(COLLECTD_PLUGINS, p + ".so") for p in plugins]
+    missing = [p for p in needed if not os.path.exists(p)]
+    if missing:
+        return "missing: " + ", ".join(missing)
+    # write_prometheus needs libmicrohttpd and protobuf-c, which collectd-core only suggests.
+    if "write_prometheus" in plugins:
+        ldd = run(["ldd", os.path.join(COLLECTD_PLUGINS, "write_prometheus.so")])
+        if "not found" in ldd:
+            return "write_prometheus.so cannot load: " + " ".join(line.split()[0] for line in ldd.splitlines()
+                                                                  if "not found" in line)
+    return None
+
+
+class CollectdNode:
+    """One collectd (Interval 1, a logfile at info) with its own directory
+    under base; the plugins it loads copied into it (collectd loads them
+    from one PluginDir and refuses symlinks), probewise.so from `probewise`."""
+
+    def __init__(self, base, hostname, plugins, body, probewise):
+        self.hostname = hostname
+        self.dir = os.path.join(base, hostname)
+        self.plugins = os.path.join(self.dir, "plugins")
+        os.makedirs(self.plugins)
+        for p in plugins:
+            shutil.copy(probewise if p == "probewise" else os.path.join(COLLECTD_PLUGINS, p + ".so"), self.plugins)
+        self.log = os.path.join(self.dir, "collectd.log")
+        self.conf = os.path.join(self.dir, "collectd.conf")
+        with open(self.conf, "w") as f:
+            f.write("""Hostname "%(host)s"
+FQDNLookup false
+Interval 1
+BaseDir "%(dir)s"
+PIDFile "%(dir)s/collectd.pid"
+PluginDir "%(dir)s/plugins"
+TypesDB "%(types)s"
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "%(log)s"
+  PrintSeverity true
+</Plugin>
+""" % {"host": hostname, "dir": self.dir, "types": TYPES_DB, "log": self.log} + body)
+        run([COLLECTD, "-t", "-C", self.conf])
+        self.daemon = Daemon([COLLECTD, "-f", "-C", self.conf], os.path.join(self.dir, "stdout.log"))
+
+    def log_text(self):
+        if not os.path.exists(self.log):
+            return ""
+        with open(self.log, errors="replace") as f:
+            return f.read()
+
+    def check_running(self):
+        if not self.daemon.running():
+            raise AssertionError("collectd %s exited:\n%s%s" % (self.hostname, self.daemon.output_tail(),
+                                                                self.log_text()[-3000:]))
+
+
 def keep_result(runs, result, out, render, tag):
     """Appends result to runs and rewrites OUT (render(runs), markdown) and
     OUT's .json beside it, so that an interrupted benchmark keeps what it measured."""

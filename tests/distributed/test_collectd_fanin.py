@@ -29,27 +29,15 @@ import tempfile
 import unittest
 import urllib.request
 
-from harness import ROOT, SERVERS_DIR, Daemon, Servers, free_port, run, wait_for
+from harness import ROOT, SERVERS_DIR, CollectdNode, Servers, collectd_missing_requirements, free_port, run, wait_for
 
 PLUGIN = os.environ.get("PROBEWISE_COLLECTD_PLUGIN") or os.path.join(ROOT, "build", "collectd_plugin",
                                                                      "probewise.so")
-COLLECTD = shutil.which("collectd") or "/usr/sbin/collectd"
-COLLECTD_PLUGINS = "/usr/lib/collectd"
-TYPES_DB = "/usr/share/collectd/types.db"
 CENTRAL_PLUGINS = ("logfile", "network", "csv", "write_prometheus")
 
 
 def missing_requirements():
-    needed = [COLLECTD, TYPES_DB] + [os.path.join(COLLECTD_PLUGINS, p + ".so") for p in CENTRAL_PLUGINS]
-    missing = [p for p in needed if not os.path.exists(p)]
-    if missing:
-        return "missing: " + ", ".join(missing)
-    # write_prometheus needs libmicrohttpd and protobuf-c, which collectd-core only suggests.
-    ldd = run(["ldd", os.path.join(COLLECTD_PLUGINS, "write_prometheus.so")])
-    if "not found" in ldd:
-        return "write_prometheus.so cannot load: " + " ".join(l.split()[0] for l in ldd.splitlines()
-                                                              if "not found" in l)
-    return None
+    return collectd_missing_requirements(CENTRAL_PLUGINS)
 
 
 class Env:
@@ -62,47 +50,8 @@ class Env:
     refused = None
 
 
-class Collectd:
-    """One collectd with its own directory; the plugins it loads copied into
-    it (collectd loads them from one PluginDir and refuses symlinks)."""
-
-    def __init__(self, hostname, plugins, body):
-        self.hostname = hostname
-        self.dir = os.path.join(Env.tmp, hostname)
-        self.plugins = os.path.join(self.dir, "plugins")
-        os.makedirs(self.plugins)
-        for p in plugins:
-            shutil.copy(PLUGIN if p == "probewise" else os.path.join(COLLECTD_PLUGINS, p + ".so"), self.plugins)
-        self.log = os.path.join(self.dir, "collectd.log")
-        self.conf = os.path.join(self.dir, "collectd.conf")
-        with open(self.conf, "w") as f:
-            f.write("""Hostname "%(host)s"
-FQDNLookup false
-Interval 1
-BaseDir "%(dir)s"
-PIDFile "%(dir)s/collectd.pid"
-PluginDir "%(dir)s/plugins"
-TypesDB "%(types)s"
-LoadPlugin logfile
-<Plugin logfile>
-  LogLevel info
-  File "%(log)s"
-  PrintSeverity true
-</Plugin>
-""" % {"host": hostname, "dir": self.dir, "types": TYPES_DB, "log": self.log} + body)
-        run([COLLECTD, "-t", "-C", self.conf])
-        self.daemon = Daemon([COLLECTD, "-f", "-C", self.conf], os.path.join(self.dir, "stdout.log"))
-
-    def log_text(self):
-        if not os.path.exists(self.log):
-            return ""
-        with open(self.log, errors="replace") as f:
-            return f.read()
-
-    def check_running(self):
-        if not self.daemon.running():
-            raise AssertionError("collectd %s exited:\n%s%s" % (self.hostname, self.daemon.output_tail(),
-                                                               self.log_text()[-3000:]))
+def Collectd(hostname, plugins, body):  # noqa: N802 (a class of the harness, in this test's directory)
+    return CollectdNode(Env.tmp, hostname, plugins, body, PLUGIN)
 
 
 # What each probing host probes: endpoint -> probewise keys.
