@@ -88,6 +88,8 @@ VantageSeen vantage_seen(const Vantage& vantage, const RequestSpec& asked, const
                     (result.reason_phrase.empty() ? "" : " " + printable(result.reason_phrase));
   s.total_ms = static_cast<double>(result.timings.total_us) / 1000.0;
   s.detail = printable(finding_words(verdict));
+  // What the endpoint saw; through a proxy, the proxy's own outgoing address is not known here.
+  if (asked.proxy.empty()) s.address = result.local_ip;
   if (result.egress_failed) {
     s.ran = false;
     s.why_not = egress_words(vantage, asked, result);

@@ -42,6 +42,7 @@ struct VantageSeen {
   std::string status_text;         // "403 Forbidden"; "" = no answer
   std::optional<double> total_ms;  // nullopt: not known
   std::string detail;              // its own words for its finding, "" if none
+  std::string address;             // the source address the endpoint saw, "" when not known (a proxy's)
 };
 
 struct VantageRule {

@@ -217,7 +217,7 @@ class Vantages(unittest.TestCase):
         self.assertIn("- us1 (source 127.0.0.3): OK, 200 OK,", rest)
         self.assertIn("Reason: forbidden.ip", rest)
         self.assertIn("Basis: comparison", rest)
-        self.assertRegex(rest, r"Hints:\n- Add eu1's address to the endpoint's IP allowlist")
+        self.assertRegex(rest, r"Hints:\n- Add eu1's address \(127\.0\.0\.2\) to the endpoint's IP allowlist")
         self.assertRegex(rest, r"- eu1: connected to 127\.0\.0\.1:\d+ from 127\.0\.0\.2:\d+")
 
     def test_json_has_every_vantage(self):

@@ -305,6 +305,20 @@ TEST(Rule, AGuessedRegionalDenialListsGeoAsTheNextCause) {
   EXPECT_NE(v.hints[2].find("WAF or rate rule"), std::string::npos);
 }
 
+TEST(Rule, HintsNameTheAddressesWhereKnown) {
+  VantageSeen eu1 = seen("eu1", State::warning, "forbidden.unspecified", 403);
+  eu1.address = "192.0.2.10";
+  VantageSeen ap1 = seen("ap1", State::warning, "forbidden.unspecified", 403);
+  ap1.address = "198.51.100.7";
+  CombinedVerdict v = combine_vantages({eu1, ap1, ok("us1")}, {});
+  EXPECT_EQ(v.summary,
+            "refused from eu1 and ap1 only (403), answered from us1: likely an IP allowlist or geo rule "
+            "for eu1's and ap1's addresses");
+  EXPECT_EQ(v.hints.front(),
+            "Add eu1's and ap1's addresses (192.0.2.10, 198.51.100.7) to the endpoint's IP "
+            "allowlist: the same request was answered from us1.");
+}
+
 TEST(Rule, ReasonsListEveryFailureOnce) {
   CombinedVerdict v =
       combine_vantages({seen("eu1", State::warning, "forbidden.unspecified", 403),
