@@ -46,11 +46,13 @@ constexpr bool is_guess(Basis b) {
 struct Signal {
   std::string reason;  // a SPEC 1.3 code, e.g. "auth.expired_credentials", "forbidden.waf"
   Strength strength = Strength::wording;
-  std::string detail;    // words for the status line, e.g. "the access token expired"
-  std::string evidence;  // where it was seen, e.g. "WWW-Authenticate: Bearer error=\"invalid_token\""
-  std::string vendor;    // for WAF/CDN signals: "Cloudflare", "AWS WAF", ...; else ""
-  bool local = false;    // what the check knows itself, not what the answer says
-  std::string by{};      // who answered when it was not the target: "the proxy (Squid)"; else ""
+  std::string detail;     // words for the status line, e.g. "the access token expired"
+  std::string evidence;   // where it was seen, e.g. "WWW-Authenticate: Bearer error=\"invalid_token\""
+  std::string vendor;     // for WAF/CDN signals: "Cloudflare", "AWS WAF", ...; else ""
+  bool local = false;     // what the check knows itself, not what the answer says
+  std::string by{};       // who answered when it was not the target: "the proxy (Squid)"; else ""
+  std::string if_sent{};  // the reason when the check sent credentials, if another ("" = reason)
+  bool restates{};        // words that only restate the status ("unauthorized"): below local facts
 };
 
 constexpr Basis basis_of(const Signal& s) {

@@ -342,9 +342,18 @@ const SignalCase kSignalCases[] = {
      true,
      Strength::explicit_,
      "rate limit exhausted, resets in 20 s"},
-    {"403 with Retry-After (GitHub secondary limit)",
+    // SPEC 1.3: Retry-After alone is no rate limit (Varnish puts it on every
+    // synthetic answer); on a 403 it is a detail of the denial, shown only.
+    // GitHub's secondary limit says so in its body (evidence/wording.h).
+    {"403 with Retry-After alone (a cache's synthetic answer)",
      403,
-     {{"Retry-After", "60"}},
+     {{"Retry-After", "5"}},
+     true,
+     Strength::presence,
+     "a Retry-After without a rate limit: a detail of the denial"},
+    {"403 with Retry-After and a rate-limit header",
+     403,
+     {{"Retry-After", "60"}, {"X-RateLimit-Limit", "5000"}},
      true,
      Strength::wording,
      "retry in 60 s"},
