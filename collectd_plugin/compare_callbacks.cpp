@@ -31,7 +31,7 @@ CompareMode* mode_of(user_data_t* ud) {
   return ud && ud->data ? static_cast<Shared*>(ud->data)->get() : nullptr;
 }
 
-Severity severity_of(int code) {
+Severity severity_of_code(int code) {
   if (code == NOTIF_FAILURE) return Severity::failure;
   if (code == NOTIF_WARNING) return Severity::warning;
   return Severity::okay;
@@ -78,7 +78,7 @@ static int probewise_compare_notification(const notification_t* n, user_data_t* 
     r.endpoint = n->plugin_instance;
     r.type = n->type;
     r.type_instance = n->type_instance;
-    r.severity = severity_of(n->severity);
+    r.severity = severity_of_code(n->severity);
     r.message = n->message;
     r.time = from_cdtime(n->time);
     r.received = wall_now();

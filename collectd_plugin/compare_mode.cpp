@@ -25,27 +25,6 @@ std::string class_reason(double status, State state) {
   return "http.unexpected_status";
 }
 
-// Whether a notification's severity is the one the state gives.
-bool same_severity(Severity s, State state) {
-  switch (state) {
-    case State::ok: return s == Severity::okay;
-    case State::warning: return s == Severity::warning;
-    case State::critical:
-    case State::unknown: return s == Severity::failure;
-  }
-  return false;
-}
-
-Severity severity_of(State s) {
-  switch (s) {
-    case State::ok: return Severity::okay;
-    case State::warning: return Severity::warning;
-    case State::critical:
-    case State::unknown: return Severity::failure;
-  }
-  return Severity::failure;
-}
-
 bool listed(const std::vector<std::string>& list, const std::string& name) {
   return list.empty() || std::find(list.begin(), list.end(), name) != list.end();
 }
@@ -125,7 +104,7 @@ VantageSeen CompareMode::vantage(const std::string& host, const HostSeen* seen, 
   if (v.status > 0) v.status_text = std::to_string(v.status);
   if (seen->response_time >= 0 && !std::isnan(seen->response_time)) v.total_ms = seen->response_time * 1000.0;
   // The host's own reason, while its notification still says this state.
-  if (!seen->reason.empty() && same_severity(seen->reason_severity, v.state)) {
+  if (!seen->reason.empty() && seen->reason_severity == severity_of(v.state)) {
     v.reason = seen->reason;
     v.basis = Basis::wording;
     v.detail = seen->detail;

@@ -52,6 +52,9 @@ const std::vector<std::string>& value_names();
 // any case; nullopt for a name that is none of them.
 std::optional<std::size_t> value_index(std::string_view name);
 
+// FAILURE for CRITICAL and UNKNOWN (collectd has no UNKNOWN), WARNING, OKAY.
+Severity severity_of(State s);
+
 // Only the values of report.endpoint.values.
 Dispatch describe(const EndpointReport& report);
 

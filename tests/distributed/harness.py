@@ -211,6 +211,25 @@ CHECK = os.environ.get("PROBEWISE_CHECK") or os.path.join(ROOT, "build", "check_
 INSTALLED = os.environ.get("PROBEWISE_DISTRIBUTED_INSTALLED") == "1"
 
 
+# What every node's icinga2.conf starts with (%(node)s: its name): the
+# constants, the ITL with the package's CheckCommands, a log file.
+ICINGA_COMMON = """
+const NodeName = "%(node)s"
+const ZoneName = "%(node)s"
+const PluginDir = "/usr/lib/nagios/plugins"
+const PluginContribDir = "/usr/lib/nagios/plugins"
+const ManubulonPluginDir = "/usr/lib/nagios/plugins"
+include <itl>
+include <plugins>
+include <plugins-contrib>
+
+object FileLogger "main" {
+  path = LogDir + "/icinga2.log"
+  severity = "notice"
+}
+"""
+
+
 def icinga_missing_requirements():
     """Why the Icinga 2 tests cannot run here (None when they can)."""
     if os.geteuid() != 0:
@@ -277,6 +296,26 @@ class IcingaApi:
 COLLECTD = shutil.which("collectd") or "/usr/sbin/collectd"
 COLLECTD_PLUGINS = "/usr/lib/collectd"
 TYPES_DB = "/usr/share/collectd/types.db"
+
+
+def collectd_forwarding(port, username, password):
+    """A probing collectd's network plugin, forwarding (encrypted) to 127.0.0.1:port."""
+    return "\n".join(["<LoadPlugin network>", "  FlushInterval 1", "</LoadPlugin>", "<Plugin network>",
+                      '  <Server "127.0.0.1" "%d">' % port, "    SecurityLevel Encrypt",
+                      '    Username "%s"' % username, '    Password "%s"' % password, "  </Server>", "</Plugin>",
+                      ""])
+
+
+def collectd_listening(port, auth_file):
+    """The central collectd's network plugin, taking what authenticates against auth_file."""
+    return """LoadPlugin network
+<Plugin network>
+  <Listen "127.0.0.1" "%d">
+    SecurityLevel Encrypt
+    AuthFile "%s"
+  </Listen>
+</Plugin>
+""" % (port, auth_file)
 
 
 def collectd_missing_requirements(plugins):

@@ -29,7 +29,8 @@ import tempfile
 import unittest
 import urllib.request
 
-from harness import ROOT, SERVERS_DIR, CollectdNode, Servers, collectd_missing_requirements, free_port, run, wait_for
+from harness import (ROOT, SERVERS_DIR, CollectdNode, Servers, collectd_forwarding, collectd_listening,
+                     collectd_missing_requirements, free_port, run, wait_for)
 
 PLUGIN = os.environ.get("PROBEWISE_COLLECTD_PLUGIN") or os.path.join(ROOT, "build", "collectd_plugin",
                                                                      "probewise.so")
@@ -73,10 +74,8 @@ def edge_endpoints():
 
 
 def edge_config(hostname, endpoints, password):
-    lines = ["<LoadPlugin network>", "  FlushInterval 1", "</LoadPlugin>", "<Plugin network>",
-             '  <Server "127.0.0.1" "%d">' % Env.network_port, "    SecurityLevel Encrypt",
-             '    Username "%s"' % hostname, '    Password "%s"' % password, "  </Server>", "</Plugin>",
-             "LoadPlugin probewise", "<Plugin probewise>", "  MaxConcurrency 16",
+    lines = [collectd_forwarding(Env.network_port, hostname, password), "LoadPlugin probewise", "<Plugin probewise>",
+             "  MaxConcurrency 16",
              '  StateDir "%s"' % os.path.join(Env.tmp, hostname, "state")]
     for name, keys in endpoints.items():
         lines += ['  <Endpoint "%s">' % name] + ["    " + k for k in keys] + ["  </Endpoint>"]
@@ -84,14 +83,7 @@ def edge_config(hostname, endpoints, password):
 
 
 def central_config(auth_file):
-    return """LoadPlugin network
-<Plugin network>
-  <Listen "127.0.0.1" "%(network)d">
-    SecurityLevel Encrypt
-    AuthFile "%(auth)s"
-  </Listen>
-</Plugin>
-LoadPlugin csv
+    return collectd_listening(Env.network_port, auth_file) + """LoadPlugin csv
 <Plugin csv>
   DataDir "%(dir)s/csv"
 </Plugin>
@@ -100,8 +92,7 @@ LoadPlugin write_prometheus
   Host "127.0.0.1"
   Port "%(prometheus)d"
 </Plugin>
-""" % {"network": Env.network_port, "auth": auth_file, "dir": os.path.join(Env.tmp, "central"),
-       "prometheus": Env.prometheus_port}
+""" % {"dir": os.path.join(Env.tmp, "central"), "prometheus": Env.prometheus_port}
 
 
 def setUpModule():

@@ -27,7 +27,8 @@ import sys
 import tempfile
 import unittest
 
-from harness import ROOT, CollectdNode, Servers, collectd_missing_requirements, free_port, wait_for
+from harness import (ROOT, CollectdNode, Servers, collectd_forwarding, collectd_listening, collectd_missing_requirements,
+                     free_port, wait_for)
 
 PLUGIN = os.environ.get("PROBEWISE_COLLECTD_PLUGIN") or os.path.join(ROOT, "build", "collectd_plugin",
                                                                      "probewise.so")
@@ -56,10 +57,8 @@ def edge_config(hostname, source, password):
         "ok": ['URL "%s/whoami"' % app],
         "db": ['URL "http://127.0.0.1:%d/"' % Env.refused.getsockname()[1], "Timeout 1"],
     }
-    lines = ["<LoadPlugin network>", "  FlushInterval 1", "</LoadPlugin>", "<Plugin network>",
-             '  <Server "127.0.0.1" "%d">' % Env.network_port, "    SecurityLevel Encrypt",
-             '    Username "%s"' % hostname, '    Password "%s"' % password, "  </Server>", "</Plugin>",
-             "LoadPlugin probewise", "<Plugin probewise>", "  PersistState false"]
+    lines = [collectd_forwarding(Env.network_port, hostname, password), "LoadPlugin probewise", "<Plugin probewise>",
+             "  PersistState false"]
     for name, keys in endpoints.items():
         lines += ['  <Endpoint "%s">' % name, '    SourceAddress "%s"' % source, "    Interval 2"]
         lines += ["    " + k for k in keys] + ["  </Endpoint>"]
@@ -67,14 +66,7 @@ def edge_config(hostname, source, password):
 
 
 def central_config(auth_file):
-    return """LoadPlugin network
-<Plugin network>
-  <Listen "127.0.0.1" "%(network)d">
-    SecurityLevel Encrypt
-    AuthFile "%(auth)s"
-  </Listen>
-</Plugin>
-LoadPlugin csv
+    return collectd_listening(Env.network_port, auth_file) + """LoadPlugin csv
 <Plugin csv>
   DataDir "%(dir)s/csv"
 </Plugin>
@@ -85,7 +77,7 @@ LoadPlugin probewise
     Host "probe-eu1" "probe-us1"
   </Compare>
 </Plugin>
-""" % {"network": Env.network_port, "auth": auth_file, "dir": os.path.join(Env.tmp, "central")}
+""" % {"dir": os.path.join(Env.tmp, "central")}
 
 
 def setUpModule():

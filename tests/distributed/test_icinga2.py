@@ -40,7 +40,7 @@ import unittest
 import urllib.parse
 import urllib.request
 
-from harness import (CHECK, INSTALLED, SERVERS_DIR, USER, Icinga2Node, IcingaApi, Servers, chown_tree,
+from harness import (CHECK, ICINGA_COMMON, INSTALLED, SERVERS_DIR, USER, Icinga2Node, IcingaApi, Servers, chown_tree,
                      icinga_missing_requirements, layers, package_layout, request_agent_certificate, run, wait_for)
 
 PLUGIN_PATH = "/usr/lib/nagios/plugins/check_probewise"  # where the Debian package puts it
@@ -69,21 +69,7 @@ object Zone "agent" {
 }
 """
 
-COMMON = """
-const NodeName = "%(node)s"
-const ZoneName = "%(node)s"
-const PluginDir = "/usr/lib/nagios/plugins"
-const PluginContribDir = "/usr/lib/nagios/plugins"
-const ManubulonPluginDir = "/usr/lib/nagios/plugins"
-include <itl>
-include <plugins>
-include <plugins-contrib>
-
-object FileLogger "main" {
-  path = LogDir + "/icinga2.log"
-  severity = "notice"
-}
-"""
+COMMON = ICINGA_COMMON
 
 # The services the master schedules on the agent: name -> custom variables.
 SERVICES = {

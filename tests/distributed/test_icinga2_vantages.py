@@ -32,7 +32,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import (CHECK, INSTALLED, Icinga2Node, IcingaApi, Servers, chown_tree, icinga_missing_requirements,
+from harness import (CHECK, ICINGA_COMMON, INSTALLED, Icinga2Node, IcingaApi, Servers, chown_tree, icinga_missing_requirements,
                      free_port, package_layout, request_agent_certificate, wait_for)
 
 COMPARE = ("/usr/lib/nagios/plugins/check_probewise_compare" if INSTALLED
@@ -52,20 +52,7 @@ class Env:
     started = None
 
 
-COMMON = """
-const NodeName = "%(node)s"
-const ZoneName = "%(node)s"
-const PluginDir = "/usr/lib/nagios/plugins"
-const PluginContribDir = "/usr/lib/nagios/plugins"
-const ManubulonPluginDir = "/usr/lib/nagios/plugins"
-include <itl>
-include <plugins>
-include <plugins-contrib>
-
-object FileLogger "main" {
-  path = LogDir + "/icinga2.log"
-  severity = "notice"
-}
+COMMON = ICINGA_COMMON + """
 object Endpoint "master" { %(master_host)s }
 object Zone "master" { endpoints = [ "master" ] }
 object Endpoint "eu1" { }
