@@ -376,6 +376,24 @@ LoadPlugin logfile
             raise AssertionError("collectd %s exited:\n%s%s" % (self.hostname, self.daemon.output_tail(),
                                                                 self.log_text()[-3000:]))
 
+    def stop(self):
+        return self.daemon.stop()
+
+
+def tear_down(nodes, servers, tmp, sockets=()):
+    """A test module's end: its daemons (anything with stop()), its servers and
+    sockets stopped, its directory removed unless PROBEWISE_KEEP_TMP is set."""
+    for node in nodes:
+        if node:
+            node.stop()
+    if servers:
+        servers.stop()
+    for s in sockets:
+        if s:
+            s.close()
+    if tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
+        shutil.rmtree(tmp, ignore_errors=True)
+
 
 def keep_result(runs, result, out, render, tag):
     """Appends result to runs and rewrites OUT (render(runs), markdown) and

@@ -22,7 +22,6 @@ Exit code 77 (ctest: skipped) when collectd or one of its plugins is missing.
 import os
 import re
 import secrets
-import shutil
 import socket
 import sys
 import tempfile
@@ -30,7 +29,7 @@ import unittest
 import urllib.request
 
 from harness import (ROOT, SERVERS_DIR, CollectdNode, Servers, collectd_forwarding, collectd_listening,
-                     collectd_missing_requirements, free_port, run, wait_for)
+                     collectd_missing_requirements, free_port, run, tear_down, wait_for)
 
 PLUGIN = os.environ.get("PROBEWISE_COLLECTD_PLUGIN") or os.path.join(ROOT, "build", "collectd_plugin",
                                                                      "probewise.so")
@@ -130,15 +129,7 @@ def setUpModule():
 
 
 def tearDownModule():
-    for c in list(Env.edges.values()) + [Env.central]:
-        if c:
-            c.daemon.stop()
-    if Env.servers:
-        Env.servers.stop()
-    if Env.refused:
-        Env.refused.close()
-    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
-        shutil.rmtree(Env.tmp, ignore_errors=True)
+    tear_down(list(Env.edges.values()) + [Env.central], Env.servers, Env.tmp, [Env.refused])
 
 
 def scrape():

@@ -21,14 +21,13 @@ Exit code 77 (ctest: skipped) when collectd or one of its plugins is missing.
 import os
 import re
 import secrets
-import shutil
 import socket
 import sys
 import tempfile
 import unittest
 
 from harness import (ROOT, CollectdNode, Servers, collectd_forwarding, collectd_listening, collectd_missing_requirements,
-                     free_port, wait_for)
+                     free_port, tear_down, wait_for)
 
 PLUGIN = os.environ.get("PROBEWISE_COLLECTD_PLUGIN") or os.path.join(ROOT, "build", "collectd_plugin",
                                                                      "probewise.so")
@@ -100,15 +99,7 @@ def setUpModule():
 
 
 def tearDownModule():
-    for c in list(Env.edges.values()) + [Env.central]:
-        if c:
-            c.daemon.stop()
-    if Env.servers:
-        Env.servers.stop()
-    if Env.refused:
-        Env.refused.close()
-    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
-        shutil.rmtree(Env.tmp, ignore_errors=True)
+    tear_down(list(Env.edges.values()) + [Env.central], Env.servers, Env.tmp, [Env.refused])
 
 
 def combined_notifications():

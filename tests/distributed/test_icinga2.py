@@ -33,7 +33,6 @@ import json
 import os
 import pwd
 import secrets
-import shutil
 import sys
 import tempfile
 import unittest
@@ -41,7 +40,7 @@ import urllib.parse
 import urllib.request
 
 from harness import (CHECK, ICINGA_COMMON, INSTALLED, SERVERS_DIR, USER, Icinga2Node, IcingaApi, Servers, chown_tree,
-                     icinga_missing_requirements, layers, package_layout, request_agent_certificate, run, wait_for)
+                     icinga_missing_requirements, layers, package_layout, request_agent_certificate, run, tear_down, wait_for)
 
 PLUGIN_PATH = "/usr/lib/nagios/plugins/check_probewise"  # where the Debian package puts it
 CHECK_INTERVAL = 2  # seconds: the services run often, so that the test is short
@@ -185,13 +184,7 @@ def setUpModule():
 
 
 def tearDownModule():
-    for node in (Env.agent, Env.master):
-        if node:
-            node.stop()
-    if Env.servers:
-        Env.servers.stop()
-    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
-        shutil.rmtree(Env.tmp, ignore_errors=True)
+    tear_down([Env.agent, Env.master], Env.servers, Env.tmp)
 
 
 def api(path, method="GET", body=None):

@@ -24,7 +24,6 @@ check_probewise_compare is taken from beside PROBEWISE_CHECK. Exit code 77
 import json
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ import unittest
 import urllib.parse
 
 from harness import (CHECK, ICINGA_COMMON, INSTALLED, Icinga2Node, IcingaApi, Servers, chown_tree, icinga_missing_requirements,
-                     free_port, package_layout, request_agent_certificate, wait_for)
+                     free_port, package_layout, request_agent_certificate, tear_down, wait_for)
 
 COMPARE = ("/usr/lib/nagios/plugins/check_probewise_compare" if INSTALLED
            else os.path.join(os.path.dirname(CHECK), "check_probewise_compare"))
@@ -183,13 +182,7 @@ def setUpModule():
 
 
 def tearDownModule():
-    for node in list(Env.agents.values()) + [Env.master]:
-        if node:
-            node.stop()
-    if Env.servers:
-        Env.servers.stop()
-    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
-        shutil.rmtree(Env.tmp, ignore_errors=True)
+    tear_down(list(Env.agents.values()) + [Env.master], Env.servers, Env.tmp)
 
 
 def api(path, method="GET", body=None):
