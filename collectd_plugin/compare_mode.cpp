@@ -38,7 +38,7 @@ std::string reason_in_message(const std::string& message, const std::string& end
   const auto open = text.find(" (");
   const auto close = text.find("):", open == std::string_view::npos ? 0 : open);
   if (open == std::string_view::npos || close == std::string_view::npos) return "";
-  const std::string code(text.substr(open + 2, close - open - 2));
+  std::string code(text.substr(open + 2, close - open - 2));
   if (!find_reason(code)) return "";
   if (detail) *detail = std::string(trim(text.substr(close + 2)));
   return code;

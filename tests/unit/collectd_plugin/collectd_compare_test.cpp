@@ -19,7 +19,6 @@ namespace {
 using testing::Block;
 using testing::Endpoint;
 using testing::Key;
-using testing::Node;
 using testing::Plugin;
 using testing::Tree;
 
