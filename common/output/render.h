@@ -52,5 +52,8 @@ std::string explanation_lines(const std::string& reason, Basis basis, const std:
 // same members as one check plus `vantages`.
 std::string render_vantages_nagios(const VantagesResult& r, const Policy& p, const RenderOptions& o);
 std::string render_vantages_json(const VantagesResult& r, const Policy& p, std::time_t now);
+// The same in current upstream check_curl's tree formats: one subcheck per vantage.
+std::string render_vantages_multi_line(const VantagesResult& r, const Policy& p, const RenderOptions& o);
+std::string render_vantages_mp_test_json(const VantagesResult& r, const Policy& p, const RenderOptions& o);
 
 }  // namespace probewise
