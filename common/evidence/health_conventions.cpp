@@ -68,7 +68,7 @@ const Dialect kVocabularyDialect{
 
 // The status member's names, in any case ("Status", "STATE"); "healthy"
 // holds a boolean (Dropwizard's health checks).
-constexpr std::string_view kStatusKeys[] = {"status", "state", "health", "healthy", "overall_status"};
+constexpr std::string_view kStatusKeys[] = {"status", "state", "health", "healthy", "overall_status", "ok"};
 // Where documents keep their components, by name (a map) or in a list.
 constexpr std::string_view kComponentKeys[] = {"checks",  "details",  "components",   "entries",
                                                "results", "services", "dependencies", "probes"};
@@ -93,7 +93,7 @@ const json* status_member(const json& obj) {
       if (++n > 256) break;
       const json& v = item.value();
       if (!iequals(item.key(), k)) continue;
-      if (v.is_boolean() || (v.is_string() && word(v.get_ref<const std::string&>()))) return &v;
+      if (v.is_boolean() || (k != "ok" && v.is_string() && word(v.get_ref<const std::string&>()))) return &v;
     }
   }
   return nullptr;

@@ -349,17 +349,18 @@ Signals rate_limit_signals(const RateLimit& limit, int status) {
   std::string evidence;
   for (const auto& e : limit.evidence) evidence += (evidence.empty() ? "" : "; ") + e;
   // Retry-After alone does not make a rate limit (SPEC 1.3): caches and
-  // proxies put it on every answer they make. On a 403 it is a detail of
-  // the denial; on a 503 it is what maintenance pages send, so it is weak.
+  // proxies put it on every answer they make, maintenance pages on their
+  // 503. It is a detail of the denial, shown; rate-limit headers or words
+  // (the phrases of evidence/wording.h) make it one.
   const bool rate_headers = limit.limit || limit.remaining || limit.reset_seconds || limit.window_seconds;
   Strength strength;
   if (status == 429 || ((status == 403 || status == 503) && limit.remaining == 0)) {
     strength = Strength::explicit_;
-  } else if ((status == 403 && rate_headers && limit.exhausted()) || (status == 503 && limit.exhausted())) {
+  } else if ((status == 403 || status == 503) && rate_headers && limit.exhausted()) {
     strength = Strength::wording;
-  } else if (status == 403 && limit.retry_after_seconds) {
-    return {{"throttled", Strength::presence, "a Retry-After without a rate limit: a detail of the denial",
-             evidence + " (no rate-limit header or words: a detail of the denial)", ""}};
+  } else if ((status == 403 || status == 503) && limit.retry_after_seconds) {
+    return {{"throttled", Strength::presence, "a Retry-After without a rate limit: a detail of the answer",
+             evidence + " (no rate-limit header or words: a detail of the answer)", ""}};
   } else {
     return {};
   }

@@ -18,6 +18,7 @@ constexpr std::size_t kMaxNameTokens = 4;
 constexpr std::size_t kMaxNameChars = 40;
 constexpr std::size_t kMaxOccurrences = 64;  // of one needle in one text
 constexpr std::size_t kAddressReach = 80;    // characters around a named address
+constexpr std::size_t kMaxSentences = 64;    // a page says early what it is about
 
 // Words that are no product's name: articles, the parties of a sentence,
 // and the nouns of what a product is ("firewall", "protection").
@@ -374,6 +375,7 @@ std::vector<std::pair<std::size_t, std::size_t>> sentences(std::string_view lowe
     if (!end) continue;
     if (i > begin) out.emplace_back(begin, i);
     begin = i + 1;
+    if (out.size() == kMaxSentences) return out;
   }
   if (begin < lower.size()) out.emplace_back(begin, lower.size());
   return out;

@@ -56,9 +56,10 @@ const std::vector<StatusRule>& status_rules() {
       // 400 (AWS and OAuth errors), 405/406 (WAF rules), 451 (geo): only
       // when the answer says so.
       {400, 499, kAllDenials, {}},
-      // A block page or an exhausted quota behind a 5xx must be explicit:
-      // a 503 with Retry-After is maintenance more often than a quota.
-      {500, 599, kAllDenials, {"throttled", "forbidden.geo", "forbidden.ip", "forbidden.waf"}},
+      // A geo or address rule behind a 5xx must be explicit. A Retry-After
+      // alone is no rate limit (rate_limit.cpp): a 503 with one is
+      // maintenance more often than a quota; words or headers that say so are.
+      {500, 599, kAllDenials, {"forbidden.geo", "forbidden.ip"}},
       // APIs that answer 200 with an error object (Slack's ok:false, GraphQL
       // errors with extensions.code): the body reader reads nothing else on a 2xx.
       {200, 299, kAllDenials, {}},
@@ -220,7 +221,7 @@ int precedence(const Signal& s) {
 int rank(const Signal& s, const StatusRule& rule) {
   auto it = std::find(rule.reasons.begin(), rule.reasons.end(), s.reason);
   if (it == rule.reasons.end() || precedence(s) < 0) return -1;
-  if (s.strength != Strength::explicit_ && s.reason != "forbidden.waf" &&
+  if (s.strength != Strength::explicit_ &&
       std::find(rule.explicit_only.begin(), rule.explicit_only.end(), s.reason) != rule.explicit_only.end())
     return -1;
   // Precedence first, then the rule's order.

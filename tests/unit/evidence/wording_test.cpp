@@ -127,6 +127,16 @@ TEST(ProductNamed, BoundedOnHostileText) {
   EXPECT_LE(product_named(text).size(), 40u);
 }
 
+// Bounded work: many short sentences, many candidate verbs, a long name.
+TEST(Phrases, HostileTextEnds) {
+  std::string dots, verbs;
+  for (int i = 0; i < 3000; ++i) dots += "a. ";
+  for (int i = 0; i < 500; ++i) verbs += "blocked by the by ";
+  EXPECT_FALSE(read(dots).has_value());
+  auto hit = read(verbs + "Palisade");
+  EXPECT_TRUE(!hit || kPhrases[hit->row].reason == "forbidden.waf");
+}
+
 TEST(SourceAddress, ThePageNamesTheCheckOwnAddressAndRefusesIt) {
   auto s = source_address_signals("<p>Access denied for host 192.0.2.7</p>", 403, "192.0.2.7");
   ASSERT_EQ(s.size(), 1u);

@@ -225,7 +225,7 @@ TEST(Precedence, RetryAfterAloneIsNoRateLimit) {
   EXPECT_EQ(acl.reason, "forbidden.unspecified") << line;
   EXPECT_TRUE(std::any_of(acl.evidence.begin(), acl.evidence.end(), [](const std::string& e) {
     return e.find("Retry-After: 5") != std::string::npos &&
-           e.find("detail of the denial") != std::string::npos;
+           e.find("a detail of the answer") != std::string::npos;
   }));
   Verdict limited =
       judge_with("HTTP/1.1 403 Forbidden\r\nRetry-After: 60\r\nX-RateLimit-Remaining: 0\r\n\r\n", "", {});
@@ -235,6 +235,9 @@ TEST(Precedence, RetryAfterAloneIsNoRateLimit) {
   EXPECT_EQ(worded.reason, "throttled");
   Verdict maintenance = judge_with("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 600\r\n\r\n", "", {});
   EXPECT_EQ(maintenance.reason, "http.server_error");
+  Verdict overloaded = judge_with("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 600\r\n\r\n",
+                                  "Too many requests, please slow down.", {});
+  EXPECT_EQ(overloaded.reason, "throttled");
 }
 
 TEST(Precedence, AnAnonymousPrincipalIsMissingCredentials) {
