@@ -59,6 +59,8 @@ std::string vantage_line(const VantageResult& v) {
         ", " + s.reason + ": " + (transport || s.detail.empty() ? reason_words(s.reason, s.basis) : s.detail);
   }
   line += ", " + seconds_text(v.result.timings.total_us);
+  // What an OK answer still says (-C: the certificate's expiry).
+  if (s.state == State::ok && !s.detail.empty()) line += "; " + s.detail;
   if (v.verdict.change) line += "; " + v.verdict.change->message;
   return line;
 }
