@@ -114,8 +114,11 @@ class FaultServer:
                 writer.write(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\nthis is not TLS\n")
                 await writer.drain()
                 return
-            if mode == "tls":
-                mode = ep.before  # accepted by the TLS listener while it closed
+            if mode in ("tls", "refused"):
+                # Accepted by the listener while it closed (close_listener
+                # lets the queued connections in after take() set the new
+                # mode): served in the old mode, not closed without an answer.
+                mode = ep.before
             if not await self.read_request(reader):
                 return
             if ep.mode in STATUS or ep.mode in ("reset", "stall"):

@@ -87,11 +87,13 @@ int run_from_vantages(const probewise::CheckConfig& c, const probewise::CheckJob
   VantagesResult result = run_vantages(job, c.vantages, *requests, c.vantage_rule);
   alarm(0);
   for (auto& note : credential_file_notes(c.credentials, c.oauth2)) result.notes.push_back(std::move(note));
-  if (c.format == OutputFormat::json)
-    print(render_vantages_json(result, c.policy, std::time(nullptr)));
-  else
-    print(render_vantages_nagios(result, c.policy, c.render));
-  finish(static_cast<int>(result.combined.state));
+  switch (c.format) {
+    case OutputFormat::nagios: print(render_vantages_nagios(result, c.policy, c.render)); break;
+    case OutputFormat::json: print(render_vantages_json(result, c.policy, std::time(nullptr))); break;
+    case OutputFormat::multi_line: print(render_vantages_multi_line(result, c.policy, c.render)); break;
+    case OutputFormat::mp_test_json: print(render_vantages_mp_test_json(result, c.policy, c.render)); break;
+  }
+  finish(c.format == OutputFormat::mp_test_json ? 0 : static_cast<int>(result.combined.state));
 }
 
 }  // namespace

@@ -200,7 +200,7 @@ PluginDefaults read_plugin_keys(const oconfig_item_t& block, const ExpandedConfi
   for (int c = 0; c < block.children_num; ++c) {
     const oconfig_item_t& item = block.children[c];
     const std::string key = key_of(item);
-    if (iequals(key, "Endpoint")) continue;
+    if (iequals(key, "Endpoint") || iequals(key, "Compare")) continue;
     Check problem;
     if (iequals(key, "MaxConcurrency")) {
       problem = set_count(item, out.config.max_concurrency, 1, "a whole number from 1 to 100000");
@@ -215,8 +215,8 @@ PluginDefaults read_plugin_keys(const oconfig_item_t& block, const ExpandedConfi
       std::string hint =
           find_endpoint_key(key) ? " (an endpoint key: put it inside <Endpoint \"name\">)" : "";
       out.errors.push_back(where + ": unknown key \"" + key + "\"" + hint +
-                           "; expected MaxConcurrency, MaxConnectionsPerHost, StateDir, PersistState or "
-                           "<Endpoint \"name\"> blocks" +
+                           "; expected MaxConcurrency, MaxConnectionsPerHost, StateDir, PersistState, "
+                           "<Endpoint \"name\"> blocks or a <Compare> block" +
                            at(lines, item));
       continue;
     }
@@ -260,8 +260,10 @@ void read_endpoints(const oconfig_item_t& block, double default_interval_s, cons
     names.insert(*name);
     out.config.endpoints.push_back(std::move(*endpoint));
   }
-  if (blocks == 0)
-    out.errors.push_back(where + ": no <Endpoint \"name\"> block; expected at least one" + at(lines, block));
+  if (blocks == 0 && !out.config.compare)
+    out.errors.push_back(where +
+                         ": no <Endpoint \"name\"> block; expected at least one (or a <Compare> block)" +
+                         at(lines, block));
 }
 
 // SPEC 1.6: a warning for each credential file that others may read, once
@@ -300,6 +302,7 @@ ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
                          const std::unordered_set<std::string>& taken, const ExpandedConfig* lines) {
   ConfigResult out;
   const PluginDefaults defaults = read_plugin_keys(block, lines, out);
+  read_compare(block, default_interval_s, lines, out);
   read_endpoints(block, default_interval_s, defaults, taken, lines, out);
   warn_about_credential_files(out);
   return out;

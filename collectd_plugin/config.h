@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "check/check_run.h"
+#include "compare/vantages.h"
 #include "config_lines.h"
 #include "credentials/credentials.h"
 #include "fd_budget.h"
@@ -52,6 +53,14 @@ struct EndpointConfig {
 
 inline constexpr std::size_t kDefaultMaxBodyBytes = 256 * 1024;
 
+// <Compare>: the central collectd's compare mode (compare_mode.h).
+struct CompareSettings {
+  double interval_s = 10;              // between evaluations (Interval; default: collectd's)
+  VantageRule rule;                    // VantageQuorum
+  std::vector<std::string> hosts;      // Host: the vantages; empty = every host that sends probewise values
+  std::vector<std::string> endpoints;  // Endpoint: empty = every endpoint
+};
+
 struct PluginConfig {
   // Transfers in flight at once (MaxConcurrency); 0 = as many as the load
   // asks (concurrency.h).
@@ -64,6 +73,7 @@ struct PluginConfig {
   int kept_connections = 0;
   std::size_t socket_room = kNoLimit;
   std::vector<EndpointConfig> endpoints;
+  std::optional<CompareSettings> compare;  // a <Compare> block
 };
 
 struct ConfigResult {
@@ -81,6 +91,10 @@ struct ConfigResult {
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
                          const std::unordered_set<std::string>& taken = {},
                          const ExpandedConfig* lines = nullptr);
+
+// The <Compare> block of `block`, into out.config.compare (compare_config.cpp).
+void read_compare(const oconfig_item_t& block, double default_interval_s, const ExpandedConfig* lines,
+                  ConfigResult& out);
 
 // "probewise/0.1.0 (collectd plugin)"
 std::string default_user_agent();

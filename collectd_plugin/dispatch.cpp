@@ -69,7 +69,7 @@ int dispatch_to_collectd(const Dispatch& d, bool values) {
     copy_field(n.plugin, kPluginName);
     copy_field(n.plugin_instance, d.plugin_instance);
     copy_field(n.type, "gauge");
-    copy_field(n.type_instance, "state");
+    copy_field(n.type_instance, rec.type_instance);
     for (const auto& [name, text] : rec.text_meta)
       plugin_notification_meta_add_string(&n, name.c_str(), redact_text(text).c_str());
     for (const auto& [name, number] : rec.number_meta)

@@ -11,6 +11,7 @@
 #include "base/text.h"
 #include "evidence/health.h"
 #include "http/request.h"
+#include "http/vantage.h"
 #include "judge/status_list.h"
 #include "report.h"
 
@@ -124,6 +125,23 @@ const EndpointKey kEndpointKeys[] = {
      true},
     {"NoProxy",
      [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.spec.noproxy); }},
+    // The way out (SPEC 1.7): the probing host leaves from the address it stands for.
+    {"SourceAddress",
+     [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
+       auto s = one_string(i);
+       auto value = s ? source_address_interface(*s) : Expected<std::string>(Error{""});
+       if (!value) return expect("an IPv4 or IPv6 address of this host in quotes");
+       b.e.job.spec.interface = *value;
+       return std::nullopt;
+     }},
+    {"Interface",
+     [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
+       auto s = one_string(i);
+       auto value = s ? interface_interface(*s) : Expected<std::string>(Error{""});
+       if (!value) return expect("a network interface name in quotes");
+       b.e.job.spec.interface = *value;
+       return std::nullopt;
+     }},
     {"Timeout",
      [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
        double s = 0;

@@ -15,6 +15,7 @@
 #include <malloc.h>
 
 #include "collectd_api.h"
+#include "compare_callbacks.h"
 #include "config.h"
 #include "config_lines.h"
 #include "dispatch.h"
@@ -35,6 +36,7 @@ struct Plugin {
   std::vector<LocatedNode> written;  // the blocks as the files hold them, until init
   bool written_read = false;
   bool curl_ready = false;
+  bool comparing = false;  // a <Compare> block's callbacks are registered
   std::unique_ptr<Worker> worker;
 };
 
@@ -84,7 +86,14 @@ int on_config(oconfig_item_t* block) noexcept {
     if (plugin->config.endpoints.empty() || read.config.max_connections_per_host != 0)
       plugin->config.max_connections_per_host = read.config.max_connections_per_host;
     for (auto& e : read.config.endpoints) plugin->config.endpoints.push_back(std::move(e));
-    if (read.config.endpoints.empty()) {
+    if (read.config.compare) {
+      if (plugin->comparing)
+        say(LogLevel::error,
+            "<Compare>: given in an earlier <Plugin probewise> block already; this one is ignored");
+      else
+        plugin->comparing = register_compare(*read.config.compare);
+    }
+    if (read.config.endpoints.empty() && !read.config.compare) {
       say(LogLevel::error, "no endpoint can be probed: fix the errors above");
       plugin->config_failed = true;
       return -1;
@@ -101,6 +110,8 @@ int on_config(oconfig_item_t* block) noexcept {
 int on_init() noexcept {
   try {
     auto& plugin = instance();
+    if (plugin && plugin->config.endpoints.empty() && plugin->comparing)
+      return 0;  // compares, probes nothing
     if (!plugin || plugin->config.endpoints.empty()) {
       say(LogLevel::error, "no <Endpoint> configured: nothing to probe");
       return -1;

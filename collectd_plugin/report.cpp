@@ -83,16 +83,6 @@ const MetricSpec kMetrics[] = {
     {"timeleft", "token", [](const Facts& f) { return time_left(f.now, f.sent.expires_at); }},
 };
 
-Severity severity_of(State s) {
-  switch (s) {
-    case State::ok: return Severity::okay;
-    case State::warning: return Severity::warning;
-    case State::critical:
-    case State::unknown: return Severity::failure;
-  }
-  return Severity::failure;
-}
-
 std::string status_word(int status) {
   return status > 0 ? std::to_string(status) : "no answer";
 }
@@ -114,6 +104,16 @@ std::string diagnosis(const Verdict& v) {
 }
 
 }  // namespace
+
+Severity severity_of(State s) {
+  switch (s) {
+    case State::ok: return Severity::okay;
+    case State::warning: return Severity::warning;
+    case State::critical:
+    case State::unknown: return Severity::failure;
+  }
+  return Severity::failure;
+}
 
 const std::vector<std::string>& value_names() {
   static const std::vector<std::string> names = [] {

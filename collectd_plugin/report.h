@@ -28,7 +28,8 @@ enum class Severity { okay, warning, failure };
 
 struct NotificationRecord {
   Severity severity = Severity::okay;
-  std::string message;  // at most kMaxMessageBytes
+  std::string type_instance = "state";  // of gauge-<type_instance>: "combined" for the compare mode's
+  std::string message;                  // at most kMaxMessageBytes
   std::vector<std::pair<std::string, std::string>> text_meta;
   std::vector<std::pair<std::string, std::int64_t>> number_meta;
 };
@@ -50,6 +51,9 @@ const std::vector<std::string>& value_names();
 // Its index in value_names(), the bit of EndpointConfig::values, by name in
 // any case; nullopt for a name that is none of them.
 std::optional<std::size_t> value_index(std::string_view name);
+
+// FAILURE for CRITICAL and UNKNOWN (collectd has no UNKNOWN), WARNING, OKAY.
+Severity severity_of(State s);
 
 // Only the values of report.endpoint.values.
 Dispatch describe(const EndpointReport& report);

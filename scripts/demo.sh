@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The demo: install what is missing, build, start local endpoints on
-# 127.0.0.1 (healthy, 401, 403 behind a WAF, slow, down) and show what
+# 127.0.0.1 (healthy, 401, 403 behind a WAF, slow, down, and one endpoint
+# refused from one source address and answered from another) and show what
 # check_probewise says about each, as Nagios would see it; then the same
 # endpoints in collectd with probewise.so for DEMO_SECONDS (default 50),
 # with an API that turns from 200 to 401 half-way, and graphs of the
@@ -18,8 +19,10 @@ check=${BUILD_DIR:-build}/check_plugin/check_probewise
 work=$(mktemp -d)
 server_pid=
 auth_pid=
+vantage_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$vantage_pid" ] && kill "$vantage_pid" 2>/dev/null && wait "$vantage_pid" 2>/dev/null
   [ -n "$auth_pid" ] && kill "$auth_pid" 2>/dev/null && wait "$auth_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -57,6 +60,14 @@ run "401: the monitor's token expired" -H 127.0.0.1 -p "$port" -u /demo/unauthor
 run "403 from a WAF" -H 127.0.0.1 -p "$port" -u /demo/forbidden
 run "slow endpoint (-w 1 -c 2)" -H 127.0.0.1 -p "$port" -u /demo/slow -w 1 -c 2
 run "service down" -H 127.0.0.1 -p "$down_port" -u /
+# One endpoint from two source addresses of this host (SPEC 1.7): an API
+# whose own IP rule refuses 127.0.0.2 and answers 127.0.0.3.
+python3 tests/servers/vantageserver.py --port-file "$work/vantage.port" &
+vantage_pid=$!
+for _ in $(seq 50); do [ -s "$work/vantage.port" ] && break; sleep 0.1; done
+run "one endpoint, two vantages: refused from one source address, answered from the other" \
+  -H 127.0.0.1 -p "$(cat "$work/vantage.port")" -u "/ip?deny=127.0.0.2" \
+  --vantage eu1=source:127.0.0.2 --vantage us1=source:127.0.0.3
 run "the expired token's 401 as JSON" -H 127.0.0.1 -p "$port" -u /demo/unauthorized --bearer-token-env DEMO_TOKEN --output-format=json
 # The same endpoints in a real collectd with probewise.so: every endpoint is
 # probed concurrently each interval; values go to CSV files, changes become

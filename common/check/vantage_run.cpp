@@ -9,6 +9,7 @@
 #include "credentials/credentials.h"
 #include "evidence/proxy_answer.h"
 #include "http/request.h"
+#include "memory/remember.h"
 
 namespace probewise {
 namespace {
@@ -87,6 +88,8 @@ VantageSeen vantage_seen(const Vantage& vantage, const RequestSpec& asked, const
                     (result.reason_phrase.empty() ? "" : " " + printable(result.reason_phrase));
   s.total_ms = static_cast<double>(result.timings.total_us) / 1000.0;
   s.detail = printable(finding_words(verdict));
+  // What the endpoint saw; through a proxy, the proxy's own outgoing address is not known here.
+  if (asked.proxy.empty()) s.address = result.local_ip;
   if (result.egress_failed) {
     s.ran = false;
     s.why_not = egress_words(vantage, asked, result);
@@ -206,18 +209,9 @@ VantagesResult run_vantages(const CheckJob& job, const std::vector<Vantage>& van
     std::string all;
     for (const auto& v : vantages) all += v.name + "=" + vantage_definition(v) + ";";
     const std::string key = state_key(state.identity + "|vantages|" + all);
-    Observation o;
-    o.status = out.combined.status;
-    o.status_text = out.combined.pattern;
-    o.reason = out.combined.reason;
-    o.state = out.combined.state;
-    o.credentials = credentials;
-    o.success = out.combined.state == State::ok;
-    const auto previous = store->load(key);
-    out.change = detect_change(previous, o, now);
-    auto saved = store->record(key, next_state(previous, o, now),
-                               previous ? std::optional(state_meaning(*previous)) : std::nullopt);
-    if (!saved && note_failed_save) out.notes.push_back("change detection is off: " + saved.error());
+    Remembered r = remember(*store, key, observe_combined(out.combined, credentials), now);
+    out.change = std::move(r.change);
+    if (!r.error.empty() && note_failed_save) out.notes.push_back("change detection is off: " + r.error);
   }
   return out;
 }

@@ -30,4 +30,17 @@ struct VantagesResult {
   std::optional<std::time_t> token_expires_at;  // the monitor's own token
 };
 
+// What the state store keeps of the combination (SPEC 1.4): its pattern
+// ("403 from eu1; 200 from us1") stands for the status text.
+inline Observation observe_combined(const CombinedVerdict& c, const std::string& credentials) {
+  Observation o;
+  o.status = c.status;
+  o.status_text = c.pattern;
+  o.reason = c.reason;
+  o.state = c.state;
+  o.credentials = credentials;
+  o.success = c.state == State::ok;
+  return o;
+}
+
 }  // namespace probewise

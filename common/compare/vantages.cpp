@@ -86,6 +86,14 @@ std::string possessive(const Members& members, const char* thing, const char* th
   return list_names(owners) + " " + (members.size() == 1 ? thing : things);
 }
 
+// " (127.0.0.2)", " (127.0.0.2, 127.0.0.3)": the addresses where known.
+std::string addresses(const Members& members) {
+  std::string out;
+  for (const auto* v : members)
+    if (!v->address.empty()) out += (out.empty() ? "" : ", ") + v->address;
+  return out.empty() ? "" : " (" + out + ")";
+}
+
 // A group of vantages that failed the same way.
 struct Group {
   Kind kind = Kind::other;
@@ -140,8 +148,9 @@ void describe(Group& g, const Members& answered, const Members& reached, const C
       if (g.reason == "forbidden.waf") {
         g.explanation = "a WAF or firewall rule blocks " + who;
         g.hints.push_back("A WAF or firewall rule blocks " + who + " while " + ok_names +
-                          " is answered: allowlist " + address +
-                          " in it, or find the rule in its log (by the reference ID of the block page).");
+                          " is answered: allowlist " + address + addresses(g.members) +
+                          " in it, or find the rule in its log (by the reference ID of the block "
+                          "page).");
       } else if (g.reason == "forbidden.geo") {
         g.explanation =
             "a geo rule for " + possessive(g.members, "country or region", "countries or regions");
@@ -155,12 +164,12 @@ void describe(Group& g, const Members& answered, const Members& reached, const C
       } else if (g.evidence) {
         g.explanation =
             address + (g.members.size() == 1 ? " is" : " are") + " not on the endpoint's allowlist";
-        g.hints.push_back("Add " + address +
+        g.hints.push_back("Add " + address + addresses(g.members) +
                           " to the endpoint's IP allowlist: the same request was answered from " + ok_names +
                           ".");
       } else {
         g.explanation = "likely an IP allowlist or geo rule for " + address;
-        g.hints.push_back("Add " + address +
+        g.hints.push_back("Add " + address + addresses(g.members) +
                           " to the endpoint's IP allowlist: the same request was answered from " + ok_names +
                           ".");
         g.hints.push_back("If " + who + (g.members.size() == 1 ? " is" : " are") +
@@ -194,6 +203,8 @@ void describe(Group& g, const Members& answered, const Members& reached, const C
       break;
     case Kind::ok: break;
   }
+  // A regional denial's hints above are the reason's own, made specific.
+  if (g.regional) return;
   if (const ReasonInfo* info = find_reason(g.reason))
     for (auto h : info->hints) g.hints.emplace_back(h);
 }
@@ -259,9 +270,11 @@ CombinedVerdict everywhere(const Members& failing) {
   c.basis = g.basis;
   c.status = failing.front()->status;
   std::string codes = codes_of(failing);
+  // One vantage alone cannot tell a region from the rest.
+  const bool one = failing.size() == 1;
   c.summary = (g.kind == Kind::denied ? std::string("refused") : reason_words(g.reason, g.basis)) +
-              " from every vantage" + codes;
-  switch (g.kind) {
+              (one ? " from " + failing.front()->name : std::string(" from every vantage")) + codes;
+  switch (one ? Kind::other : g.kind) {
     case Kind::auth:
       c.summary += ": the credentials are the problem, not a region";
       c.hints.emplace_back(
@@ -411,7 +424,8 @@ CombinedVerdict combine_vantages(const std::vector<VantageSeen>& seen, const Van
   if (!not_run.empty()) {
     if (ran > 0)
       for (const auto* v : not_run)
-        c.summary += "; " + v->name + " could not run" + (v->why_not.empty() ? "" : ": " + v->why_not);
+        c.summary += "; " + v->name + (v->stale ? " is stale" : " could not run") +
+                     (v->why_not.empty() ? "" : ": " + v->why_not);
     if (c.state == State::ok && ran > 0) {
       c.state = State::unknown;
       c.reason = not_run.front()->reason;

@@ -33,6 +33,7 @@ struct VantageSeen {
   // address is not on this host, its last result is stale): it says nothing
   // about the endpoint.
   bool ran = true;
+  bool stale = false;   // !ran because its last result is too old (a vantage of a monitoring engine)
   std::string why_not;  // when !ran: "its proxy http://proxy:3128 refused the connection"
   State state = State::ok;
   std::string reason = "ok";  // a SPEC 1.3 code
@@ -41,6 +42,7 @@ struct VantageSeen {
   std::string status_text;         // "403 Forbidden"; "" = no answer
   std::optional<double> total_ms;  // nullopt: not known
   std::string detail;              // its own words for its finding, "" if none
+  std::string address;             // the source address the endpoint saw, "" when not known (a proxy's)
 };
 
 struct VantageRule {

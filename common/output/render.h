@@ -42,11 +42,18 @@ std::string render_multi_line(const ProbeResult& r, const Verdict& v, const Poli
 std::string render_mp_test_json(const ProbeResult& r, const Verdict& v, const Policy& p,
                                 const RenderOptions& o);
 
+// The long output's "Reason:", "Basis:", "Also:" and "Hints:" lines.
+std::string explanation_lines(const std::string& reason, Basis basis, const std::vector<std::string>& reasons,
+                              const std::vector<std::string>& hints);
+
 // A run from several vantages (SPEC 1.7): the combined verdict's status
 // line with time and time_NAME perfdata, one line per vantage, then the
 // reason, basis, hints and each failing vantage's evidence; in JSON the
 // same members as one check plus `vantages`.
 std::string render_vantages_nagios(const VantagesResult& r, const Policy& p, const RenderOptions& o);
 std::string render_vantages_json(const VantagesResult& r, const Policy& p, std::time_t now);
+// The same in current upstream check_curl's tree formats: one subcheck per vantage.
+std::string render_vantages_multi_line(const VantagesResult& r, const Policy& p, const RenderOptions& o);
+std::string render_vantages_mp_test_json(const VantagesResult& r, const Policy& p, const RenderOptions& o);
 
 }  // namespace probewise

@@ -91,6 +91,7 @@ json vantage_member(const VantageResult& v) {
   return {{"name", s.name},
           {"via", v.definition},
           {"ran", s.ran},
+          {"stale", s.stale},
           {"why_not", s.ran ? json(nullptr) : json(s.why_not)},
           {"state", std::string(state_name(s.ran ? s.state : State::unknown))},
           {"reason", s.reason},

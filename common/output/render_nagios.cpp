@@ -85,17 +85,7 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
   for (const auto& note : v.notes) out += "Note: " + note + "\n";
   // check_curl's certificate-only answer is exactly one line; so is ours.
   if (v.state != State::ok && v.shape != Shape::certificate) {
-    out += "Reason: " + v.reason + " (" + reason_words(v.reason, v.basis) + ")\n";
-    out += "Basis: " + std::string(basis_name(v.basis)) + " (" + std::string(basis_words(v.basis)) + ")\n";
-    if (v.reasons.size() > 1) {
-      out += "Also:";
-      for (std::size_t i = 1; i < v.reasons.size(); ++i) out += " " + v.reasons[i];
-      out += "\n";
-    }
-    if (!v.hints.empty()) {
-      out += "Hints:\n";
-      for (const auto& h : v.hints) out += "- " + h + "\n";
-    }
+    out += explanation_lines(v.reason, v.basis, v.reasons, v.hints);
     if (!v.evidence.empty()) {
       out += "Evidence:\n";
       for (const auto& e : v.evidence) out += "- " + e + "\n";

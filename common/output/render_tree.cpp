@@ -132,7 +132,67 @@ json subcheck_json(const Subcheck& s) {
   return j;
 }
 
+// A run from several vantages (SPEC 1.7): one subcheck per vantage (its own
+// request subcheck, its perfdata labelled with the vantage's name), then the
+// combined verdict's reason.
+Subcheck vantages_tree(const VantagesResult& r, const Policy& p, const RenderOptions& o) {
+  const CombinedVerdict& c = r.combined;
+  Subcheck top{c.state, "Testing from " + std::to_string(r.vantages.size()) + " vantages", {}, {}};
+  for (const auto& v : r.vantages) {
+    const VantageSeen& s = v.seen;
+    Subcheck one{s.ran ? s.state : State::unknown, s.name + " (" + s.via + ")", {}, {}};
+    if (!s.ran) {
+      one.children.push_back({State::unknown, (s.stale ? "Stale: " : "Could not run: ") + s.why_not, {}, {}});
+    } else {
+      Subcheck request = request_subcheck(v.result, v.verdict, p, o);
+      for (auto& child : request.children)
+        for (auto& value : child.perfdata) value.label += "_" + s.name;
+      one.children = std::move(request.children);
+    }
+    top.children.push_back(std::move(one));
+  }
+  if (c.state != State::ok) {
+    std::string words = "Reason: " + c.reason + " (" + reason_words(c.reason, c.basis) + "), basis " +
+                        std::string(basis_name(c.basis));
+    for (const auto& h : c.hints) words += "\nHint: " + h;
+    top.children.push_back({c.state, words, {}, {}});
+  }
+  if (r.change) top.children.push_back({State::ok, "Change: " + r.change->message, {}, {}});
+  for (const auto& note : r.notes) top.children.push_back({State::ok, "Note: " + note, {}, {}});
+  return top;
+}
+
+// "[STATE] - summary", the tree's lines, "|perfdata": the text before the '|' has none.
+std::string multi_line(State state, const std::string& summary, const Subcheck& tree) {
+  std::string text = "[" + std::string(state_name(state)) + "] - " + summary;
+  std::vector<PerfValue> perf;
+  append_lines(tree, 1, text, perf);
+  for (char& c : text)
+    if (c == '|') c = ' ';
+  if (!perf.empty()) text += "|" + format_perfdata(perf);
+  return text;
+}
+
+std::string mp_test_json(State state, const std::string& summary, const Subcheck& tree) {
+  json j = {{"state", std::string(state_name(state))},
+            {"summary", summary},
+            {"checks", json::array({subcheck_json(tree)})}};
+  return redact_text(j.dump(-1, ' ', false, json::error_handler_t::replace)) + "\n";
+}
+
 }  // namespace
+
+std::string render_vantages_multi_line(const VantagesResult& r, const Policy& p, const RenderOptions& o) {
+  std::string out;
+  if (o.verbosity >= 1)
+    for (const auto& v : r.vantages)
+      for (const auto& line : v.result.trace) out += "[" + v.seen.name + "] " + line + "\n";
+  return redact_text(out + multi_line(r.combined.state, r.combined.summary, vantages_tree(r, p, o)) + "\n");
+}
+
+std::string render_vantages_mp_test_json(const VantagesResult& r, const Policy& p, const RenderOptions& o) {
+  return mp_test_json(r.combined.state, r.combined.summary, vantages_tree(r, p, o));
+}
 
 std::string render_multi_line(const ProbeResult& r, const Verdict& v, const Policy& p,
                               const RenderOptions& o) {
@@ -140,22 +200,13 @@ std::string render_multi_line(const ProbeResult& r, const Verdict& v, const Poli
   if (o.verbosity >= 1)
     for (const auto& line : r.trace) out += line + "\n";
   // '|' starts the perfdata: none may stand in the text before it.
-  std::string text = "[" + std::string(state_name(v.state)) + "] - " + summary_of(r, v, o);
-  std::vector<PerfValue> perf;
-  append_lines(request_subcheck(r, v, p, o), 1, text, perf);
-  for (char& c : text)
-    if (c == '|') c = ' ';
-  out += text;
-  if (!perf.empty()) out += "|" + format_perfdata(perf);
+  out += multi_line(v.state, summary_of(r, v, o), request_subcheck(r, v, p, o));
   return redact_text(out + "\n");
 }
 
 std::string render_mp_test_json(const ProbeResult& r, const Verdict& v, const Policy& p,
                                 const RenderOptions& o) {
-  json j = {{"state", std::string(state_name(v.state))},
-            {"summary", summary_of(r, v, o)},
-            {"checks", json::array({subcheck_json(request_subcheck(r, v, p, o))})}};
-  return redact_text(j.dump(-1, ' ', false, json::error_handler_t::replace)) + "\n";
+  return mp_test_json(v.state, summary_of(r, v, o), request_subcheck(r, v, p, o));
 }
 
 }  // namespace probewise

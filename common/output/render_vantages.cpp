@@ -50,7 +50,7 @@ std::vector<PerfValue> vantage_perfdata(const VantagesResult& r, const Policy& p
 std::string vantage_line(const VantageResult& v) {
   const VantageSeen& s = v.seen;
   std::string line = "- " + s.name + " (" + s.via + "): ";
-  if (!s.ran) return line + "could not run: " + s.why_not;
+  if (!s.ran) return line + (s.stale ? "stale: " : "could not run: ") + s.why_not;
   line += std::string(state_name(s.state)) + ", " + (s.status_text.empty() ? "no answer" : s.status_text);
   if (s.state != State::ok) {
     // A transport failure's own words are libcurl's long message: the evidence has it.
@@ -59,11 +59,29 @@ std::string vantage_line(const VantageResult& v) {
         ", " + s.reason + ": " + (transport || s.detail.empty() ? reason_words(s.reason, s.basis) : s.detail);
   }
   line += ", " + seconds_text(v.result.timings.total_us);
+  // What an OK answer still says (-C: the certificate's expiry).
+  if (s.state == State::ok && !s.detail.empty()) line += "; " + s.detail;
   if (v.verdict.change) line += "; " + v.verdict.change->message;
   return line;
 }
 
 }  // namespace
+
+std::string explanation_lines(const std::string& reason, Basis basis, const std::vector<std::string>& reasons,
+                              const std::vector<std::string>& hints) {
+  std::string out = "Reason: " + reason + " (" + reason_words(reason, basis) + ")\n";
+  out += "Basis: " + std::string(basis_name(basis)) + " (" + std::string(basis_words(basis)) + ")\n";
+  if (reasons.size() > 1) {
+    out += "Also:";
+    for (std::size_t i = 1; i < reasons.size(); ++i) out += " " + reasons[i];
+    out += "\n";
+  }
+  if (!hints.empty()) {
+    out += "Hints:\n";
+    for (const auto& h : hints) out += "- " + h + "\n";
+  }
+  return out;
+}
 
 std::string render_vantages_nagios(const VantagesResult& r, const Policy& p, const RenderOptions& o) {
   const CombinedVerdict& c = r.combined;
@@ -78,17 +96,7 @@ std::string render_vantages_nagios(const VantagesResult& r, const Policy& p, con
   for (const auto& v : r.vantages) out += vantage_line(v) + "\n";
   for (const auto& note : r.notes) out += "Note: " + note + "\n";
   if (c.state != State::ok) {
-    out += "Reason: " + c.reason + " (" + reason_words(c.reason, c.basis) + ")\n";
-    out += "Basis: " + std::string(basis_name(c.basis)) + " (" + std::string(basis_words(c.basis)) + ")\n";
-    if (c.reasons.size() > 1) {
-      out += "Also:";
-      for (std::size_t i = 1; i < c.reasons.size(); ++i) out += " " + c.reasons[i];
-      out += "\n";
-    }
-    if (!c.hints.empty()) {
-      out += "Hints:\n";
-      for (const auto& h : c.hints) out += "- " + h + "\n";
-    }
+    out += explanation_lines(c.reason, c.basis, c.reasons, c.hints);
     std::string evidence;
     for (const auto& v : r.vantages) {
       if (v.seen.ran && v.seen.state == State::ok) continue;

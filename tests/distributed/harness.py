@@ -4,6 +4,7 @@ bench/fanin_bench.py) share: waiting, running commands, the test servers of
 tests/servers, free ports on 127.0.0.1, daemons in their own process groups,
 icinga2 instances, keeping a benchmark's results as they come."""
 
+import base64
 import contextlib
 import json
 import os
@@ -12,10 +13,12 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -197,6 +200,199 @@ class Icinga2Node:
     def stop(self):
         if self.daemon:
             self.daemon.stop()
+
+
+# --- Icinga 2 with the check package's files in place --------------------------
+
+LAYOUT = os.path.join(HERE, "package_layout.sh")
+CHECKCOMMAND = os.path.join(ROOT, "packaging", "icinga2", "probewise.conf")
+CHECK = os.environ.get("PROBEWISE_CHECK") or os.path.join(ROOT, "build", "check_plugin", "check_probewise")
+# PROBEWISE_DISTRIBUTED_INSTALLED=1: the installed package's files, not the build's.
+INSTALLED = os.environ.get("PROBEWISE_DISTRIBUTED_INSTALLED") == "1"
+
+
+# What every node's icinga2.conf starts with (%(node)s: its name): the
+# constants, the ITL with the package's CheckCommands, a log file.
+ICINGA_COMMON = """
+const NodeName = "%(node)s"
+const ZoneName = "%(node)s"
+const PluginDir = "/usr/lib/nagios/plugins"
+const PluginContribDir = "/usr/lib/nagios/plugins"
+const ManubulonPluginDir = "/usr/lib/nagios/plugins"
+include <itl>
+include <plugins>
+include <plugins-contrib>
+
+object FileLogger "main" {
+  path = LogDir + "/icinga2.log"
+  severity = "notice"
+}
+"""
+
+
+def icinga_missing_requirements():
+    """Why the Icinga 2 tests cannot run here (None when they can)."""
+    if os.geteuid() != 0:
+        return "needs root (icinga2 drops to nagios; the mount namespace needs CAP_SYS_ADMIN)"
+    for tool in ("icinga2", "unshare", "openssl"):
+        if not shutil.which(tool):
+            return "%s is not installed" % tool
+    try:
+        pwd.getpwnam(USER)
+    except KeyError:
+        return "no %s user" % USER
+    return None
+
+
+def layers(node):
+    """Where the overlays of node's mount namespace keep what differs from the machine."""
+    return node.dir + "-layers"
+
+
+def package_layout(node):
+    """The wrapper that runs node's daemon with the package's files in place (package_layout.sh)."""
+    os.makedirs(layers(node), exist_ok=True)
+    check = "-" if INSTALLED else CHECK
+    checkcommand = "-" if INSTALLED else CHECKCOMMAND
+    return ["unshare", "--mount", "--propagation", "private", "--", "sh", LAYOUT, layers(node), check,
+            checkcommand, "--"]
+
+
+def request_agent_certificate(master, agent, master_port, salt):
+    """The agent's side of the CA/ticket flow, as `icinga2 node setup` does it."""
+    ticket = master.cli("pki", "ticket", "--cn", agent.name, "--salt", salt).strip()
+    key, crt, ca = (os.path.join(agent.certs, f) for f in (agent.name + ".key", agent.name + ".crt", "ca.crt"))
+    trusted = os.path.join(agent.dir, "trusted-parent.crt")
+    agent.cli("pki", "new-cert", "--cn", agent.name, "--key", key, "--cert", crt)
+    agent.cli("pki", "save-cert", "--host", "127.0.0.1", "--port", str(master_port), "--trustedcert", trusted)
+    agent.cli("pki", "request", "--host", "127.0.0.1", "--port", str(master_port), "--ticket", ticket,
+              "--key", key, "--cert", crt, "--trustedcert", trusted, "--ca", ca)
+    issuer = run(["openssl", "x509", "-in", crt, "-noout", "-issuer"])
+    if "Icinga CA" not in issuer:
+        raise RuntimeError("the agent's certificate was not signed by the master's CA: " + issuer)
+
+
+class IcingaApi:
+    """A node's REST API as one ApiUser, verifying the node's certificate
+    against its CA (the certificate names the endpoint, not 127.0.0.1)."""
+
+    def __init__(self, port, ca, user, password):
+        self.port, self.ca, self.user, self.password = port, ca, user, password
+
+    def __call__(self, path, method="GET", body=None):
+        context = ssl.create_default_context(cafile=self.ca)
+        context.check_hostname = False
+        request = urllib.request.Request("https://127.0.0.1:%d%s" % (self.port, path), method=method,
+                                         data=json.dumps(body).encode() if body is not None else None)
+        request.add_header("Accept", "application/json")
+        request.add_header("Authorization", "Basic " + base64.b64encode(
+            (self.user + ":" + self.password).encode()).decode())
+        with urllib.request.urlopen(request, context=context, timeout=10) as response:
+            return json.load(response)
+
+
+# --- collectd daemons --------------------------------------------------------
+
+COLLECTD = shutil.which("collectd") or "/usr/sbin/collectd"
+COLLECTD_PLUGINS = "/usr/lib/collectd"
+TYPES_DB = "/usr/share/collectd/types.db"
+
+
+def collectd_forwarding(port, username, password):
+    """A probing collectd's network plugin, forwarding (encrypted) to 127.0.0.1:port."""
+    return "\n".join(["<LoadPlugin network>", "  FlushInterval 1", "</LoadPlugin>", "<Plugin network>",
+                      '  <Server "127.0.0.1" "%d">' % port, "    SecurityLevel Encrypt",
+                      '    Username "%s"' % username, '    Password "%s"' % password, "  </Server>", "</Plugin>",
+                      ""])
+
+
+def collectd_listening(port, auth_file):
+    """The central collectd's network plugin, taking what authenticates against auth_file."""
+    return """LoadPlugin network
+<Plugin network>
+  <Listen "127.0.0.1" "%d">
+    SecurityLevel Encrypt
+    AuthFile "%s"
+  </Listen>
+</Plugin>
+""" % (port, auth_file)
+
+
+def collectd_missing_requirements(plugins):
+    """Why collectd with these of its plugins cannot run here (None when it can)."""
+    needed = [COLLECTD, TYPES_DB] + [os.path.join(COLLECTD_PLUGINS, p + ".so") for p in plugins]
+    missing = [p for p in needed if not os.path.exists(p)]
+    if missing:
+        return "missing: " + ", ".join(missing)
+    # write_prometheus needs libmicrohttpd and protobuf-c, which collectd-core only suggests.
+    if "write_prometheus" in plugins:
+        ldd = run(["ldd", os.path.join(COLLECTD_PLUGINS, "write_prometheus.so")])
+        if "not found" in ldd:
+            return "write_prometheus.so cannot load: " + " ".join(line.split()[0] for line in ldd.splitlines()
+                                                                  if "not found" in line)
+    return None
+
+
+class CollectdNode:
+    """One collectd (Interval 1, a logfile at info) with its own directory
+    under base; the plugins it loads copied into it (collectd loads them
+    from one PluginDir and refuses symlinks), probewise.so from `probewise`."""
+
+    def __init__(self, base, hostname, plugins, body, probewise):
+        self.hostname = hostname
+        self.dir = os.path.join(base, hostname)
+        self.plugins = os.path.join(self.dir, "plugins")
+        os.makedirs(self.plugins)
+        for p in plugins:
+            shutil.copy(probewise if p == "probewise" else os.path.join(COLLECTD_PLUGINS, p + ".so"), self.plugins)
+        self.log = os.path.join(self.dir, "collectd.log")
+        self.conf = os.path.join(self.dir, "collectd.conf")
+        with open(self.conf, "w") as f:
+            f.write("""Hostname "%(host)s"
+FQDNLookup false
+Interval 1
+BaseDir "%(dir)s"
+PIDFile "%(dir)s/collectd.pid"
+PluginDir "%(dir)s/plugins"
+TypesDB "%(types)s"
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "%(log)s"
+  PrintSeverity true
+</Plugin>
+""" % {"host": hostname, "dir": self.dir, "types": TYPES_DB, "log": self.log} + body)
+        run([COLLECTD, "-t", "-C", self.conf])
+        self.daemon = Daemon([COLLECTD, "-f", "-C", self.conf], os.path.join(self.dir, "stdout.log"))
+
+    def log_text(self):
+        if not os.path.exists(self.log):
+            return ""
+        with open(self.log, errors="replace") as f:
+            return f.read()
+
+    def check_running(self):
+        if not self.daemon.running():
+            raise AssertionError("collectd %s exited:\n%s%s" % (self.hostname, self.daemon.output_tail(),
+                                                                self.log_text()[-3000:]))
+
+    def stop(self):
+        return self.daemon.stop()
+
+
+def tear_down(nodes, servers, tmp, sockets=()):
+    """A test module's end: its daemons (anything with stop()), its servers and
+    sockets stopped, its directory removed unless PROBEWISE_KEEP_TMP is set."""
+    for node in nodes:
+        if node:
+            node.stop()
+    if servers:
+        servers.stop()
+    for s in sockets:
+        if s:
+            s.close()
+    if tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def keep_result(runs, result, out, render, tag):

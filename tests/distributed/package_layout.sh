@@ -7,6 +7,7 @@
 #   unshare --mount --propagation private -- package_layout.sh LAYERS CHECK CHECKCOMMAND -- COMMAND...
 #
 #   /usr/lib/nagios/plugins/check_probewise                    CHECK
+#   /usr/lib/nagios/plugins/check_probewise_compare            the one beside CHECK, when there
 #   /usr/share/icinga2/include/plugins-contrib.d/probewise.conf CHECKCOMMAND
 #   /var/lib/probewise                                          root:nagios 1770, empty
 #                                                               (what the postinst makes)
@@ -41,6 +42,10 @@ overlay() {
 if [ "$check" != - ]; then
     mkdir -p "$layers/upper/usr/lib/nagios/plugins"
     install -m 0755 "$check" "$layers/upper/usr/lib/nagios/plugins/check_probewise"
+    compare="$(dirname "$check")/check_probewise_compare"
+    if [ -f "$compare" ]; then
+        install -m 0755 "$compare" "$layers/upper/usr/lib/nagios/plugins/check_probewise_compare"
+    fi
     overlay /usr/lib/nagios/plugins
 fi
 if [ "$checkcommand" != - ]; then

@@ -22,34 +22,22 @@ Exit code 77 (ctest: skipped) when collectd or one of its plugins is missing.
 import os
 import re
 import secrets
-import shutil
 import socket
 import sys
 import tempfile
 import unittest
 import urllib.request
 
-from harness import ROOT, SERVERS_DIR, Daemon, Servers, free_port, run, wait_for
+from harness import (ROOT, SERVERS_DIR, CollectdNode, Servers, collectd_forwarding, collectd_listening,
+                     collectd_missing_requirements, free_port, run, tear_down, wait_for)
 
 PLUGIN = os.environ.get("PROBEWISE_COLLECTD_PLUGIN") or os.path.join(ROOT, "build", "collectd_plugin",
                                                                      "probewise.so")
-COLLECTD = shutil.which("collectd") or "/usr/sbin/collectd"
-COLLECTD_PLUGINS = "/usr/lib/collectd"
-TYPES_DB = "/usr/share/collectd/types.db"
 CENTRAL_PLUGINS = ("logfile", "network", "csv", "write_prometheus")
 
 
 def missing_requirements():
-    needed = [COLLECTD, TYPES_DB] + [os.path.join(COLLECTD_PLUGINS, p + ".so") for p in CENTRAL_PLUGINS]
-    missing = [p for p in needed if not os.path.exists(p)]
-    if missing:
-        return "missing: " + ", ".join(missing)
-    # write_prometheus needs libmicrohttpd and protobuf-c, which collectd-core only suggests.
-    ldd = run(["ldd", os.path.join(COLLECTD_PLUGINS, "write_prometheus.so")])
-    if "not found" in ldd:
-        return "write_prometheus.so cannot load: " + " ".join(l.split()[0] for l in ldd.splitlines()
-                                                              if "not found" in l)
-    return None
+    return collectd_missing_requirements(CENTRAL_PLUGINS)
 
 
 class Env:
@@ -62,47 +50,8 @@ class Env:
     refused = None
 
 
-class Collectd:
-    """One collectd with its own directory; the plugins it loads copied into
-    it (collectd loads them from one PluginDir and refuses symlinks)."""
-
-    def __init__(self, hostname, plugins, body):
-        self.hostname = hostname
-        self.dir = os.path.join(Env.tmp, hostname)
-        self.plugins = os.path.join(self.dir, "plugins")
-        os.makedirs(self.plugins)
-        for p in plugins:
-            shutil.copy(PLUGIN if p == "probewise" else os.path.join(COLLECTD_PLUGINS, p + ".so"), self.plugins)
-        self.log = os.path.join(self.dir, "collectd.log")
-        self.conf = os.path.join(self.dir, "collectd.conf")
-        with open(self.conf, "w") as f:
-            f.write("""Hostname "%(host)s"
-FQDNLookup false
-Interval 1
-BaseDir "%(dir)s"
-PIDFile "%(dir)s/collectd.pid"
-PluginDir "%(dir)s/plugins"
-TypesDB "%(types)s"
-LoadPlugin logfile
-<Plugin logfile>
-  LogLevel info
-  File "%(log)s"
-  PrintSeverity true
-</Plugin>
-""" % {"host": hostname, "dir": self.dir, "types": TYPES_DB, "log": self.log} + body)
-        run([COLLECTD, "-t", "-C", self.conf])
-        self.daemon = Daemon([COLLECTD, "-f", "-C", self.conf], os.path.join(self.dir, "stdout.log"))
-
-    def log_text(self):
-        if not os.path.exists(self.log):
-            return ""
-        with open(self.log, errors="replace") as f:
-            return f.read()
-
-    def check_running(self):
-        if not self.daemon.running():
-            raise AssertionError("collectd %s exited:\n%s%s" % (self.hostname, self.daemon.output_tail(),
-                                                               self.log_text()[-3000:]))
+def Collectd(hostname, plugins, body):  # noqa: N802 (a class of the harness, in this test's directory)
+    return CollectdNode(Env.tmp, hostname, plugins, body, PLUGIN)
 
 
 # What each probing host probes: endpoint -> probewise keys.
@@ -124,10 +73,8 @@ def edge_endpoints():
 
 
 def edge_config(hostname, endpoints, password):
-    lines = ["<LoadPlugin network>", "  FlushInterval 1", "</LoadPlugin>", "<Plugin network>",
-             '  <Server "127.0.0.1" "%d">' % Env.network_port, "    SecurityLevel Encrypt",
-             '    Username "%s"' % hostname, '    Password "%s"' % password, "  </Server>", "</Plugin>",
-             "LoadPlugin probewise", "<Plugin probewise>", "  MaxConcurrency 16",
+    lines = [collectd_forwarding(Env.network_port, hostname, password), "LoadPlugin probewise", "<Plugin probewise>",
+             "  MaxConcurrency 16",
              '  StateDir "%s"' % os.path.join(Env.tmp, hostname, "state")]
     for name, keys in endpoints.items():
         lines += ['  <Endpoint "%s">' % name] + ["    " + k for k in keys] + ["  </Endpoint>"]
@@ -135,14 +82,7 @@ def edge_config(hostname, endpoints, password):
 
 
 def central_config(auth_file):
-    return """LoadPlugin network
-<Plugin network>
-  <Listen "127.0.0.1" "%(network)d">
-    SecurityLevel Encrypt
-    AuthFile "%(auth)s"
-  </Listen>
-</Plugin>
-LoadPlugin csv
+    return collectd_listening(Env.network_port, auth_file) + """LoadPlugin csv
 <Plugin csv>
   DataDir "%(dir)s/csv"
 </Plugin>
@@ -151,8 +91,7 @@ LoadPlugin write_prometheus
   Host "127.0.0.1"
   Port "%(prometheus)d"
 </Plugin>
-""" % {"network": Env.network_port, "auth": auth_file, "dir": os.path.join(Env.tmp, "central"),
-       "prometheus": Env.prometheus_port}
+""" % {"dir": os.path.join(Env.tmp, "central"), "prometheus": Env.prometheus_port}
 
 
 def setUpModule():
@@ -190,15 +129,7 @@ def setUpModule():
 
 
 def tearDownModule():
-    for c in list(Env.edges.values()) + [Env.central]:
-        if c:
-            c.daemon.stop()
-    if Env.servers:
-        Env.servers.stop()
-    if Env.refused:
-        Env.refused.close()
-    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
-        shutil.rmtree(Env.tmp, ignore_errors=True)
+    tear_down(list(Env.edges.values()) + [Env.central], Env.servers, Env.tmp, [Env.refused])
 
 
 def scrape():

@@ -29,40 +29,21 @@ PROBEWISE_DISTRIBUTED_INSTALLED=1. Nothing on the machine changes.
 Exit code 77 (ctest: skipped) without root, icinga2 or unshare.
 """
 
-import base64
 import json
 import os
 import pwd
 import secrets
-import shutil
-import ssl
 import sys
 import tempfile
 import unittest
 import urllib.parse
 import urllib.request
 
-from harness import HERE, ROOT, SERVERS_DIR, USER, Icinga2Node, Servers, chown_tree, run, wait_for
+from harness import (CHECK, ICINGA_COMMON, INSTALLED, SERVERS_DIR, USER, Icinga2Node, IcingaApi, Servers, chown_tree,
+                     icinga_missing_requirements, layers, package_layout, request_agent_certificate, run, tear_down, wait_for)
 
-LAYOUT = os.path.join(HERE, "package_layout.sh")
-CHECKCOMMAND = os.path.join(ROOT, "packaging", "icinga2", "probewise.conf")
-CHECK = os.environ.get("PROBEWISE_CHECK") or os.path.join(ROOT, "build", "check_plugin", "check_probewise")
-INSTALLED = os.environ.get("PROBEWISE_DISTRIBUTED_INSTALLED") == "1"
 PLUGIN_PATH = "/usr/lib/nagios/plugins/check_probewise"  # where the Debian package puts it
 CHECK_INTERVAL = 2  # seconds: the services run often, so that the test is short
-
-
-def missing_requirements():
-    if os.geteuid() != 0:
-        return "needs root (icinga2 drops to nagios; the mount namespace needs CAP_SYS_ADMIN)"
-    for tool in ("icinga2", "unshare", "openssl"):
-        if not shutil.which(tool):
-            return "%s is not installed" % tool
-    try:
-        pwd.getpwnam(USER)
-    except KeyError:
-        return "no %s user" % USER
-    return None
 
 
 # --- fixtures ----------------------------------------------------------------
@@ -87,21 +68,7 @@ object Zone "agent" {
 }
 """
 
-COMMON = """
-const NodeName = "%(node)s"
-const ZoneName = "%(node)s"
-const PluginDir = "/usr/lib/nagios/plugins"
-const PluginContribDir = "/usr/lib/nagios/plugins"
-const ManubulonPluginDir = "/usr/lib/nagios/plugins"
-include <itl>
-include <plugins>
-include <plugins-contrib>
-
-object FileLogger "main" {
-  path = LogDir + "/icinga2.log"
-  severity = "notice"
-}
-"""
+COMMON = ICINGA_COMMON
 
 # The services the master schedules on the agent: name -> custom variables.
 SERVICES = {
@@ -180,34 +147,6 @@ object ApiListener "api" {
 """
 
 
-def layers(node):
-    """Where the overlays of node's mount namespace keep what differs from the machine."""
-    return node.dir + "-layers"
-
-
-def package_layout(node):
-    """The wrapper that runs node's daemon with the package's files in place (package_layout.sh)."""
-    os.makedirs(layers(node), exist_ok=True)
-    check = "-" if INSTALLED else CHECK
-    checkcommand = "-" if INSTALLED else CHECKCOMMAND
-    return ["unshare", "--mount", "--propagation", "private", "--", "sh", LAYOUT, layers(node), check,
-            checkcommand, "--"]
-
-
-def request_agent_certificate(master, agent, master_port):
-    """The agent's side of the CA/ticket flow, as `icinga2 node setup` does it."""
-    ticket = master.cli("pki", "ticket", "--cn", "agent", "--salt", Env.salt).strip()
-    key, crt, ca = (os.path.join(agent.certs, f) for f in ("agent.key", "agent.crt", "ca.crt"))
-    trusted = os.path.join(agent.dir, "trusted-parent.crt")
-    agent.cli("pki", "new-cert", "--cn", "agent", "--key", key, "--cert", crt)
-    agent.cli("pki", "save-cert", "--host", "127.0.0.1", "--port", str(master_port), "--trustedcert", trusted)
-    agent.cli("pki", "request", "--host", "127.0.0.1", "--port", str(master_port), "--ticket", ticket,
-              "--key", key, "--cert", crt, "--trustedcert", trusted, "--ca", ca)
-    issuer = run(["openssl", "x509", "-in", crt, "-noout", "-issuer"])
-    if "Icinga CA" not in issuer:
-        raise RuntimeError("the agent's certificate was not signed by the master's CA: " + issuer)
-
-
 def setUpModule():
     if not INSTALLED and not os.access(CHECK, os.X_OK):
         raise RuntimeError("no check_probewise at %s (set PROBEWISE_CHECK)" % CHECK)
@@ -237,7 +176,7 @@ def setUpModule():
     Env.ca = Env.master.make_ca_and_certificate()
     Env.master.start(master_config(), package_layout(Env.master))
     Env.api_port = Env.master.listener_port()
-    request_agent_certificate(Env.master, Env.agent, Env.api_port)
+    request_agent_certificate(Env.master, Env.agent, Env.api_port, Env.salt)
     Env.agent.start(agent_config(Env.api_port), package_layout(Env.agent))
     Env.agent.listener_port()
     wait_for("the agent to connect to the master",
@@ -245,26 +184,12 @@ def setUpModule():
 
 
 def tearDownModule():
-    for node in (Env.agent, Env.master):
-        if node:
-            node.stop()
-    if Env.servers:
-        Env.servers.stop()
-    if Env.tmp and not os.environ.get("PROBEWISE_KEEP_TMP"):
-        shutil.rmtree(Env.tmp, ignore_errors=True)
+    tear_down([Env.agent, Env.master], Env.servers, Env.tmp)
 
 
 def api(path, method="GET", body=None):
-    """The master's REST API, as the test's ApiUser, verifying the master's certificate."""
-    context = ssl.create_default_context(cafile=Env.ca)
-    context.check_hostname = False  # the certificate names the endpoint ("master"), not 127.0.0.1
-    request = urllib.request.Request("https://127.0.0.1:%d%s" % (Env.api_port, path), method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("Accept", "application/json")
-    request.add_header("Authorization", "Basic " + base64.b64encode(
-        ("probewise-test:" + Env.api_password).encode()).decode())
-    with urllib.request.urlopen(request, context=context, timeout=10) as response:
-        return json.load(response)
+    """The master's REST API, as the test's ApiUser."""
+    return IcingaApi(Env.api_port, Env.ca, "probewise-test", Env.api_password)(path, method, body)
 
 
 def service(name):
@@ -366,7 +291,7 @@ class Distributed(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    why = missing_requirements()
+    why = icinga_missing_requirements()
     if why:
         print("SKIP: " + why)
         sys.exit(77)

@@ -217,7 +217,7 @@ class Vantages(unittest.TestCase):
         self.assertIn("- us1 (source 127.0.0.3): OK, 200 OK,", rest)
         self.assertIn("Reason: forbidden.ip", rest)
         self.assertIn("Basis: comparison", rest)
-        self.assertRegex(rest, r"Hints:\n- Add eu1's address to the endpoint's IP allowlist")
+        self.assertRegex(rest, r"Hints:\n- Add eu1's address \(127\.0\.0\.2\) to the endpoint's IP allowlist")
         self.assertRegex(rest, r"- eu1: connected to 127\.0\.0\.1:\d+ from 127\.0\.0\.2:\d+")
 
     def test_json_has_every_vantage(self):
@@ -234,6 +234,28 @@ class Vantages(unittest.TestCase):
         self.assertTrue(eu1["connection"]["local"].startswith("127.0.0.2:"))
         self.assertGreater(us1["timings_ms"]["total"], 0)
         self.assertEqual(j["pattern"], "403 from eu1; 200 from us1")
+
+    def test_every_output_format_and_the_trace(self):
+        args = list(app("/ip?deny=" + EU1)) + ["--vantage", "eu1=source:" + EU1, "--vantage", "us1=source:" + US1]
+        code, out = check(*args, "--output-format=multi-line")
+        self.assert_state(code, out, "WARNING")
+        lines = out.splitlines()
+        self.assertEqual(lines[0], "[WARNING] - refused from eu1 only (403), answered from us1: eu1's address is not "
+                                   "on the endpoint's allowlist")
+        self.assertIn("\t\t\\_[WARNING] - eu1 (source 127.0.0.2)", lines)
+        self.assertIn("\t\t\\_[OK] - us1 (source 127.0.0.3)", lines)
+        self.assertEqual([p.split("=")[0] for p in out.rpartition("|")[2].split()],
+                         ["time_eu1", "size_eu1", "time_us1", "size_us1"])
+        code, out = check(*args, "--output-format=mp-test-json")
+        self.assertEqual(code, 0, "mp-test-json exits 0, as upstream check_curl's")
+        j = json.loads(out)
+        self.assertEqual(j["state"], "WARNING")
+        self.assertEqual([c["output"] for c in j["checks"][0]["checks"][:2]],
+                         ["eu1 (source 127.0.0.2)", "us1 (source 127.0.0.3)"])
+        code, out = check(*args, "-v")
+        self.assert_state(code, out, "WARNING")
+        self.assertIn("[eu1] * curl CURLOPT_INTERFACE: host!127.0.0.2\n", out)
+        self.assertIn("[us1] * curl CURLOPT_INTERFACE: host!127.0.0.3\n", out)
 
     def test_application_ip_rule_through_each_vantages_own_squid(self):
         # Each Squid leaves from its vantage's address (tcp_outgoing_address):

@@ -168,7 +168,8 @@ lintian --show-overrides --pedantic "$work"/deb/*.changes 2>/dev/null | grep '^O
 step "contents"
 listing=$(dpkg-deb -c "$check_deb")
 for f in usr/lib/nagios/plugins/check_probewise usr/share/icinga2/include/plugins-contrib.d/probewise.conf \
-  etc/nagios-plugins/config/probewise.cfg usr/share/man/man1/check_probewise.1.gz; do
+  etc/nagios-plugins/config/probewise.cfg usr/share/man/man1/check_probewise.1.gz \
+  usr/lib/nagios/plugins/check_probewise_compare usr/share/man/man1/check_probewise_compare.1.gz; do
   grep -q " \./$f\$" <<<"$listing" || fail "$f missing from $(basename "$check_deb")"
 done
 listing=$(dpkg-deb -c "$collectd_deb")
@@ -312,6 +313,10 @@ step "Icinga 2 master and agent with the installed package (tests/distributed/te
 # installed CheckCommand; its state goes to an overlay of /var/lib.
 PROBEWISE_DISTRIBUTED_INSTALLED=1 python3 "$root/tests/distributed/test_icinga2.py" ||
   fail "the distributed Icinga 2 test against the installed package"
+# The compare check on the master (installed check_probewise_compare and its
+# CheckCommand) reading two agents' results from the REST API.
+PROBEWISE_DISTRIBUTED_INSTALLED=1 python3 "$root/tests/distributed/test_icinga2_vantages.py" ||
+  fail "the Icinga 2 vantages test against the installed package"
 
 step "Nagios: nagios4 -v with the installed command definitions"
 ng="$work/nagios"
@@ -510,13 +515,13 @@ nagios_rpm=$(printf '%s\n' "${rpms[@]}" | grep "/nagios-plugins-probewise-$versi
 collectd_rpm=$(printf '%s\n' "${rpms[@]}" | grep "/collectd-probewise-$version-")
 expect_files "$nagios_rpm" \
   /etc/nagios /etc/nagios/conf.d /etc/nagios/conf.d/probewise.cfg \
-  "$libdir/nagios/plugins/check_probewise" \
+  "$libdir/nagios/plugins/check_probewise" "$libdir/nagios/plugins/check_probewise_compare" \
   "/usr/share/doc/nagios-plugins-probewise-$version" "/usr/share/doc/nagios-plugins-probewise-$version/README.md" \
   "/usr/share/licenses/nagios-plugins-probewise-$version" \
   "/usr/share/licenses/nagios-plugins-probewise-$version/COPYING" \
   /usr/share/icinga2 /usr/share/icinga2/include /usr/share/icinga2/include/plugins-contrib.d \
   /usr/share/icinga2/include/plugins-contrib.d/probewise.conf \
-  /usr/share/man/man1/check_probewise.1 /var/lib/probewise
+  /usr/share/man/man1/check_probewise.1 /usr/share/man/man1/check_probewise_compare.1 /var/lib/probewise
 expect_files "$collectd_rpm" \
   /etc/collectd.d /etc/collectd.d/probewise.conf "$libdir/collectd/probewise.so" \
   "/usr/share/doc/collectd-probewise-$version" "/usr/share/doc/collectd-probewise-$version/README.md" \

@@ -37,6 +37,13 @@ VantageSeen not_run(const std::string& name, const std::string& reason, const st
   return v;
 }
 
+// A vantage of a monitoring engine whose last result is too old; it said OK then.
+VantageSeen stale(const std::string& name, const std::string& why) {
+  VantageSeen v = not_run(name, "ok", why);
+  v.stale = true;
+  return v;
+}
+
 struct Case {
   const char* what;  // the situation, and where it comes from
   std::vector<VantageSeen> vantages;
@@ -236,12 +243,24 @@ const Case kCases[] = {
      "address; eu1 could not run: its proxy refused the connection",
      ""},
     {"a stale result (Icinga 2) beside an answered one",
-     {not_run("eu1", "ok", "its last result is 5m 2s old, more than twice its interval of 1m"), ok("us1")},
+     {stale("eu1", "its last result is 5m 2s old, more than twice its check interval of 1m"), ok("us1")},
      0,
      State::unknown,
      "ok",
      Basis::local,
-     "200 OK from us1; eu1 could not run: its last result is 5m 2s old, more than twice its interval of 1m",
+     "200 OK from us1; eu1 is stale: its last result is 5m 2s old, more than twice its check interval of 1m",
+     ""},
+    {"one vantage refused, the other stale: the denial stands, nothing is concluded about regions",
+     {seen("eu1", State::warning, "forbidden.unspecified", 403),
+      stale("us1",
+            "its last result is 9s old, more "
+            "than twice its check interval of 2s")},
+     0,
+     State::warning,
+     "forbidden.unspecified",
+     Basis::status,
+     "refused from eu1 (403); us1 is stale: its last result is 9s old, more than twice its check interval of "
+     "2s",
      ""},
     {"no vantage could run",
      {not_run("eu1", "net.refused", "its proxy refused the connection"),
@@ -284,6 +303,20 @@ TEST(Rule, AGuessedRegionalDenialListsGeoAsTheNextCause) {
   EXPECT_NE(v.hints[0].find("IP allowlist"), std::string::npos);
   EXPECT_NE(v.hints[1].find("geo rules"), std::string::npos);
   EXPECT_NE(v.hints[2].find("WAF or rate rule"), std::string::npos);
+}
+
+TEST(Rule, HintsNameTheAddressesWhereKnown) {
+  VantageSeen eu1 = seen("eu1", State::warning, "forbidden.unspecified", 403);
+  eu1.address = "192.0.2.10";
+  VantageSeen ap1 = seen("ap1", State::warning, "forbidden.unspecified", 403);
+  ap1.address = "198.51.100.7";
+  CombinedVerdict v = combine_vantages({eu1, ap1, ok("us1")}, {});
+  EXPECT_EQ(v.summary,
+            "refused from eu1 and ap1 only (403), answered from us1: likely an IP allowlist or geo rule "
+            "for eu1's and ap1's addresses");
+  EXPECT_EQ(v.hints.front(),
+            "Add eu1's and ap1's addresses (192.0.2.10, 198.51.100.7) to the endpoint's IP "
+            "allowlist: the same request was answered from us1.");
 }
 
 TEST(Rule, ReasonsListEveryFailureOnce) {

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// One step of change detection against the state store: the key's previous
+// state, the change to what is seen now (SPEC 1.4), and the new state
+// recorded. For what is judged without classify() seeing the previous state
+// (the combination of several vantages, a vantage read from a monitoring
+// engine).
+#pragma once
+
+#include <ctime>
+#include <optional>
+#include <string>
+
+#include "memory/change.h"
+#include "memory/state_store.h"
+
+namespace probewise {
+
+struct Remembered {
+  std::optional<Change> change;
+  std::string error;  // "" when the new state was recorded
+};
+
+Remembered remember(const StateStore& store, const std::string& key, const Observation& seen,
+                    std::time_t now);
+
+}  // namespace probewise
