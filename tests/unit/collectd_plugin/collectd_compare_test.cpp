@@ -242,8 +242,8 @@ TEST(CollectdCompare, SourceAddressAndInterfaceKeys) {
                     Endpoint("c", {Key("URL", "http://127.0.0.1/"), Key("SourceAddress", "here")})}));
   ConfigResult r = read_config(tree.root(), 10);
   ASSERT_EQ(r.config.endpoints.size(), 2u);
-  EXPECT_EQ(r.config.endpoints[0].job.spec.interface, "host!127.0.0.2");
-  EXPECT_EQ(r.config.endpoints[1].job.spec.interface, "if!eth1");
+  EXPECT_EQ(r.config.endpoints[0].job().spec.interface, "host!127.0.0.2");
+  EXPECT_EQ(r.config.endpoints[1].job().spec.interface, "if!eth1");
   ASSERT_FALSE(r.errors.empty());
   EXPECT_EQ(r.errors[0].rfind(
                 "<Plugin probewise> <Endpoint \"c\">: SourceAddress: expected an IPv4 or IPv6 address "
