@@ -16,8 +16,9 @@
 #include "http/openssl_startup.h"
 #include "http/request.h"
 #include "options.h"
-#include "output/redact.h"
+#include "output/printable.h"
 #include "output/render.h"
+#include "secrets/secret_registry.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
@@ -41,8 +42,9 @@ void print(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
-int unknown(const std::string& why) {
-  print(probewise::redact_text("HTTP UNKNOWN - " + why) + "\n");
+// One line, whatever the reason holds (a value with a line break in it).
+int unknown(const std::string& why, const probewise::SecretRegistry* secrets = nullptr) {
+  print(probewise::printable_line(probewise::redact("HTTP UNKNOWN - " + why, secrets)) + "\n");
   return 3;
 }
 
@@ -73,21 +75,25 @@ int main(int argc, char** argv) {
     signal(SIGALRM, on_alarm);
     alarm(static_cast<unsigned>(c.timeout_seconds + 1));
 
-    CheckJob job{c.spec, c.policy, c.oauth2, c.state};
-    auto applied = apply_credentials(c.credentials, job.spec, process_getenv);
-    if (!applied) return unknown(applied.error());
+    CheckJob job{c.spec, c.policy, c.oauth2, c.state, c.secrets};
+    auto applied = apply_credentials(c.credentials, job.spec, process_getenv, c.secrets.get());
+    if (!applied) return unknown(applied.error(), c.secrets.get());
     CheckOutcome outcome = run_check(job);
     alarm(0);
-    // Credential files others may read: advice, never a state (SPEC 1.6).
+    // Credential files that are no regular file, or that others may read:
+    // advice, never a state (SPEC 1.6).
+    for (const auto& note : *applied) outcome.verdict.notes.push_back(note);
     for (auto& note : credential_file_notes(c.credentials, c.oauth2))
       outcome.verdict.notes.push_back(std::move(note));
     const ProbeResult& result = outcome.result;
     const Verdict& verdict = outcome.verdict;
     const std::time_t now = std::time(nullptr);
+    RenderOptions render = c.render;
+    render.secrets = c.secrets.get();
     if (c.format == OutputFormat::json)
-      print(render_json(result, verdict, c.policy, now));
+      print(render_json(result, verdict, c.policy, now, c.secrets.get()));
     else
-      print(render_nagios(result, verdict, c.policy, c.render));
+      print(render_nagios(result, verdict, c.policy, render));
     std::fflush(stdout);
 #if defined(__SANITIZE_ADDRESS__)
     __lsan_do_leak_check();  // _exit below skips the sanitizer's own check at exit

@@ -202,9 +202,9 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
   }
   // In this order: the first bad option is the one named.
   static constexpr OptionReader kReaders[] = {
-      read_output_basics, read_target,       read_tls,        read_request,       read_redirects,
-      read_timeouts,      read_expectations, read_thresholds, read_output_format, read_credentials,
-      read_auth_checks,   read_health,       read_state,
+      read_line_breaks, read_output_basics, read_target,       read_tls,        read_request,
+      read_redirects,   read_timeouts,      read_expectations, read_thresholds, read_output_format,
+      read_credentials, read_auth_checks,   read_health,       read_state,
   };
   for (OptionReader read : kReaders)
     if (auto read_ok = read(parsed, c); !read_ok) return Error{read_ok.error()};

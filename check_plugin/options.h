@@ -4,6 +4,7 @@
 // arguments (without argv[0]) and the environment, never exits.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "http/request_spec.h"
 #include "judge/policy.h"
 #include "output/render.h"
+#include "secrets/secret_registry.h"
 
 namespace probewise {
 
@@ -30,6 +32,9 @@ struct CheckConfig {
   CredentialOptions credentials;
   std::optional<OAuth2Config> oauth2;
   StateOptions state;
+  // Every secret given on the command line (-a, -b, -k, userinfo), as it
+  // is read; the credential files, variables and OAuth add theirs later.
+  std::shared_ptr<SecretRegistry> secrets = std::make_shared<SecretRegistry>();
 };
 
 Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args);

@@ -38,8 +38,10 @@ struct PluginDefaults {
 };
 
 // An endpoint before its keys: the plugin's defaults and collectd's habits.
-EndpointBuilder endpoint_defaults(const std::string& name, double interval_s, const PluginDefaults& plugin) {
+EndpointBuilder endpoint_defaults(const std::string& name, double interval_s, const PluginDefaults& plugin,
+                                  SecretRegistry* secrets) {
   EndpointBuilder b;
+  b.secrets = secrets;
   b.e.name = name;
   b.e.interval_s = interval_s;
   RequestSpec& spec = b.e.job.spec;
@@ -69,6 +71,12 @@ void read_endpoint_keys(const oconfig_item_t& block, EndpointBuilder& b, const E
     if (!k) {
       errors.push_back(where + ": unknown key \"" + key + "\"" + endpoint_key_suggestion(key) +
                        at(lines, item));
+      continue;
+    }
+    if (k->sent && breaks_a_line(item)) {
+      // It would end the header or request line it goes into (SPEC 1.6).
+      errors.push_back(where + ": " + key + ": expected a value without a line break (CR or LF)" +
+                       (k->secret ? "" : ", got " + given(item, false)) + at(lines, item));
       continue;
     }
     if (auto problem = k->set(b, item))
@@ -105,9 +113,10 @@ void complete_endpoint(const oconfig_item_t& block, EndpointBuilder& b, const Ex
 
 std::optional<EndpointConfig> read_endpoint(const oconfig_item_t& block, const std::string& name,
                                             double default_interval_s, const PluginDefaults& plugin,
-                                            const ExpandedConfig* lines, std::vector<std::string>& errors) {
+                                            const ExpandedConfig* lines, SecretRegistry* secrets,
+                                            std::vector<std::string>& errors) {
   const std::size_t errors_before = errors.size();
-  EndpointBuilder b = endpoint_defaults(name, default_interval_s, plugin);
+  EndpointBuilder b = endpoint_defaults(name, default_interval_s, plugin, secrets);
   read_endpoint_keys(block, b, lines, errors);
   complete_endpoint(block, b, lines, errors);
   if (errors.size() != errors_before) return std::nullopt;
@@ -156,7 +165,8 @@ PluginDefaults read_plugin_keys(const oconfig_item_t& block, const ExpandedConfi
 
 // The <Endpoint "name"> blocks; one with errors is left out with them.
 void read_endpoints(const oconfig_item_t& block, double default_interval_s, const PluginDefaults& defaults,
-                    const std::vector<std::string>& taken, const ExpandedConfig* lines, ConfigResult& out) {
+                    const std::vector<std::string>& taken, const ExpandedConfig* lines,
+                    SecretRegistry* secrets, ConfigResult& out) {
   const std::string where = block_path("");
   std::vector<std::string> names = taken;
   int blocks = 0;
@@ -179,7 +189,7 @@ void read_endpoints(const oconfig_item_t& block, double default_interval_s, cons
                            at(lines, item));
       continue;
     }
-    auto endpoint = read_endpoint(item, *name, default_interval_s, defaults, lines, out.errors);
+    auto endpoint = read_endpoint(item, *name, default_interval_s, defaults, lines, secrets, out.errors);
     if (!endpoint) {
       out.errors.push_back(block_path(*name) + ": not probed because of the errors above" + at(lines, item));
       continue;
@@ -210,10 +220,11 @@ std::string default_user_agent() {
 }
 
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
-                         const std::vector<std::string>& taken, const ExpandedConfig* lines) {
+                         const std::vector<std::string>& taken, const ExpandedConfig* lines,
+                         SecretRegistry* secrets) {
   ConfigResult out;
   const PluginDefaults defaults = read_plugin_keys(block, lines, out);
-  read_endpoints(block, default_interval_s, defaults, taken, lines, out);
+  read_endpoints(block, default_interval_s, defaults, taken, lines, secrets, out);
   warn_about_credential_files(out);
   return out;
 }

@@ -8,12 +8,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "check/check_run.h"
 #include "config_lines.h"
 #include "credentials/credentials.h"
+#include "secrets/secret_registry.h"
 
 extern "C" {
 #include <liboconfig/oconfig.h>
@@ -40,6 +42,11 @@ struct PluginConfig {
   // limit's share, see fd_budget.h); 0 = as many as max_concurrency.
   int kept_connections = 0;
   std::vector<EndpointConfig> endpoints;
+  // Every secret of every endpoint (SPEC 1.6): the Header values and URL
+  // userinfo from the configuration, the credential files, variables and
+  // OAuth tokens as the probes read them. The log lines, notifications and
+  // state files are redacted with it.
+  std::shared_ptr<SecretRegistry> secrets;
 };
 
 struct ConfigResult {
@@ -53,9 +60,11 @@ struct ConfigResult {
 // `default_interval_s`: collectd's interval for the plugin. `taken` are the
 // endpoint names configured already (by an earlier <Plugin probewise> block).
 // With `lines` (the block's own tree, Includes expanded), an error also
-// says in which file and line its item is.
+// says in which file and line its item is. The secrets of the keys (Header
+// values, URL userinfo) go to `secrets` when given.
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
-                         const std::vector<std::string>& taken = {}, const ExpandedConfig* lines = nullptr);
+                         const std::vector<std::string>& taken = {}, const ExpandedConfig* lines = nullptr,
+                         SecretRegistry* secrets = nullptr);
 
 // "probewise/0.1.0 (collectd plugin)"
 std::string default_user_agent();

@@ -13,6 +13,7 @@
 #include "http/request.h"
 #include "judge/status_list.h"
 #include "report.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 namespace {
@@ -35,6 +36,15 @@ std::size_t distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// The secrets of a key, under a source of their own per endpoint: `put`
+// replaces what the key gave before, `add` adds (a repeated key).
+void keep_secrets(EndpointBuilder& b, const char* key, std::vector<std::string> values) {
+  if (b.secrets) b.secrets->put("<Endpoint \"" + b.e.name + "\"> " + key, std::move(values));
+}
+void add_secrets(EndpointBuilder& b, const char* key, std::vector<std::string> values) {
+  if (b.secrets) b.secrets->add("<Endpoint \"" + b.e.name + "\"> " + key, std::move(values));
+}
+
 const EndpointKey kEndpointKeys[] = {
     // The request
     {"URL",
@@ -42,6 +52,7 @@ const EndpointKey kEndpointKeys[] = {
        auto s = one_string(i);
        if (!s || !valid_url(*s)) return expect("an absolute http:// or https:// URL in quotes");
        b.e.job.spec.url = *s;
+       keep_secrets(b, "URL", userinfo_secrets(*s));
        return std::nullopt;
      }},
     {"Address",
@@ -58,10 +69,12 @@ const EndpointKey kEndpointKeys[] = {
     {"Header",
      [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
        auto s = one_string(i);
-       if (!s || s->find(':') == std::string::npos || s->front() == ':' ||
-           s->find_first_of("\r\n") != std::string::npos)
+       if (!s || s->find(':') == std::string::npos || s->front() == ':')
          return Problem{"one \"Name: value\" header line", false};
        b.e.job.spec.headers.push_back(*s);
+       // Every header but the public ones stays with the origin, its value a secret.
+       const std::string_view name = trim(std::string_view(*s).substr(0, s->find(':')));
+       if (!is_public_header(name) && !iequals(name, "host")) add_secrets(b, "Header", header_secrets(*s));
        return std::nullopt;
      },
      true},
@@ -73,7 +86,7 @@ const EndpointKey kEndpointKeys[] = {
        b.e.job.spec.body = *s;
        return std::nullopt;
      },
-     true},
+     true, false},
     {"ContentType",
      [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.spec.content_type); }},
     {"UserAgent", [](EndpointBuilder& b,
@@ -119,6 +132,7 @@ const EndpointKey kEndpointKeys[] = {
      [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
        if (auto p = set_string(i, b.e.job.spec.proxy, true)) return p;
        b.e.job.spec.proxy_from_env = false;  // an explicit choice, "" = none
+       keep_secrets(b, "Proxy", userinfo_secrets(b.e.job.spec.proxy));
        return std::nullopt;
      },
      true},
@@ -239,9 +253,11 @@ const EndpointKey kEndpointKeys[] = {
        return std::nullopt;
      }},
     {"ExpectString",
-     [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.policy.body_string); }},
+     [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.policy.body_string); },
+     false, false},
     {"ExpectHeader",
-     [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.policy.header_string); }},
+     [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.policy.header_string); },
+     false, false},
     {"ExpectRegex",
      [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
        auto s = one_string(i);
@@ -252,7 +268,8 @@ const EndpointKey kEndpointKeys[] = {
          return expect("an extended regular expression (" + why + ")");
        b.e.job.policy.regex = rx;
        return std::nullopt;
-     }},
+     },
+     false, false},
     {"ResponseTimeWarning",
      [](EndpointBuilder& b, const oconfig_item_t& i) { return set_range(i, b.e.job.policy.time.warning); }},
     {"ResponseTimeCritical",

@@ -30,6 +30,8 @@ struct Plugin {
   bool config_failed = false;
   std::size_t blocks_seen = 0;
   std::vector<LocatedNode> written;  // the blocks as the files hold them, until init
+  // Every secret of the plugin, from the first block on (SPEC 1.6).
+  std::shared_ptr<SecretRegistry> secrets = std::make_shared<SecretRegistry>();
   bool curl_ready = false;
   std::unique_ptr<Worker> worker;
 };
@@ -39,9 +41,9 @@ std::unique_ptr<Plugin>& instance() {
   return plugin;
 }
 
-void say(LogLevel level, const std::string& text) noexcept {
+void say(LogLevel level, const std::string& text, const SecretRegistry* secrets = nullptr) noexcept {
   try {
-    log_to_collectd(level, text);
+    log_to_collectd(level, text, secrets);
   } catch (...) {
   }
 }
@@ -65,9 +67,10 @@ int on_config(oconfig_item_t* block) noexcept {
                                  oconfig_free};
     const ExpandedConfig expanded(*block, located, collectds);
     for (const auto& e : expanded.errors()) say(LogLevel::error, "<Plugin probewise>: " + e);
-    ConfigResult read = read_config(expanded.root(), collectd_interval_seconds(), taken, &expanded);
-    for (const auto& w : read.warnings) say(LogLevel::warning, w);
-    for (const auto& e : read.errors) say(LogLevel::error, e);
+    ConfigResult read =
+        read_config(expanded.root(), collectd_interval_seconds(), taken, &expanded, plugin->secrets.get());
+    for (const auto& w : read.warnings) say(LogLevel::warning, w, plugin->secrets.get());
+    for (const auto& e : read.errors) say(LogLevel::error, e, plugin->secrets.get());
     // A second <Plugin probewise> block keeps the first one's settings unless it sets its own.
     if (plugin->config.endpoints.empty() || read.config.max_concurrency != kDefaultMaxConcurrency)
       plugin->config.max_concurrency = read.config.max_concurrency;
@@ -109,7 +112,8 @@ int on_init() noexcept {
     hooks.report = [batch](const EndpointReport& report) { batch->add(describe(report)); };
     hooks.after_poll = [batch] { return batch->maybe_flush(); };
     hooks.stopping = [batch] { batch->flush(false); };
-    hooks.log = [](LogLevel level, const std::string& text) { say(level, text); };
+    std::shared_ptr<const SecretRegistry> secrets = plugin->secrets;
+    hooks.log = [secrets](LogLevel level, const std::string& text) { say(level, text, secrets.get()); };
     // What plugin_thread_create does: the thread runs in the plugin's
     // context, so that collectd knows whose values it dispatches.
     const plugin_ctx_t context = plugin_get_ctx();
@@ -120,6 +124,7 @@ int on_init() noexcept {
     if (!budget.message.empty()) say(budget.reduced ? LogLevel::warning : LogLevel::notice, budget.message);
     plugin->config.max_concurrency = budget.concurrency;
     plugin->config.kept_connections = budget.kept_connections;
+    plugin->config.secrets = plugin->secrets;
     const int concurrency = budget.concurrency;
     plugin->worker = std::make_unique<Worker>(std::move(plugin->config), std::move(hooks));
     plugin->config = PluginConfig{};

@@ -63,6 +63,7 @@ Scheduler::Scheduler(PluginConfig config, SchedulerHooks hooks)
       // the last round's connections open.
       prober_(config_.max_connections_per_host,
               config_.kept_connections > 0 ? config_.kept_connections : std::max(1, config_.max_concurrency)),
+      tokens_(config_.secrets.get()),
       epoch_(Clock::now()) {
   stats_logged_ = epoch_;
   tick_ = duration_cast<Clock::duration>(tick_for(config_.endpoints));
@@ -106,7 +107,7 @@ void Scheduler::open_stores() {
     if (found == by_dir.end()) {
       Store s;
       s.dir = dir;
-      auto opened = StateStore::open(dir);
+      auto opened = StateStore::open(dir, config_.secrets.get());
       if (opened) {
         s.store = std::move(opened).value();
       } else {
@@ -118,7 +119,10 @@ void Scheduler::open_stores() {
     }
     if (!stores_[found->second].store) continue;
     r.store = found->second;
-    r.previous = stores_[r.store].store->load(r.state_key);
+    // Opened without waiting: a FIFO in its place never stalls collectd's start.
+    std::string note;
+    r.previous = stores_[r.store].store->load(r.state_key, &note);
+    if (!note.empty()) log(LogLevel::warning, "<Endpoint \"" + e.name + "\">: state file " + note);
     if (r.previous) {
       r.saved_any = true;
       r.saved_meaning = state_meaning(*r.previous);
@@ -228,8 +232,11 @@ void Scheduler::begin(std::size_t i, Clock::time_point) {
   ctx.previous = r.previous;
   RequestSpec spec = e.job.spec;
   // Credentials are read at each probe, so that rotated files are used.
-  auto applied = apply_credentials(e.credentials, spec, process_getenv);
-  if (!applied) ctx.oauth_failure = OAuthFailure{"auth.missing_credentials", applied.error(), {}};
+  auto applied = apply_credentials(e.credentials, spec, process_getenv, config_.secrets.get());
+  if (!applied)
+    ctx.oauth_failure = OAuthFailure{"auth.missing_credentials", applied.error(), {}};
+  else
+    ctx.notes.insert(ctx.notes.end(), applied->begin(), applied->end());
   const bool failed = !applied;
   r.steps = std::make_unique<CheckSteps>(std::move(spec), e.job.policy, e.job.oauth2.has_value() && !failed,
                                          std::move(ctx), now_ms());
@@ -312,7 +319,7 @@ void Scheduler::finish(std::size_t i) {
   r.previous = next_state(previous, observe(outcome.result, outcome.verdict, outcome.sent), now);
   ++stats_.finished;
   if (hooks_.report) {
-    EndpointReport report{config_.endpoints[i], outcome, previous, wall()};
+    EndpointReport report{config_.endpoints[i], outcome, previous, wall(), config_.secrets.get()};
     hooks_.report(report);
   }
   save(i, false);

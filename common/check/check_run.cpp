@@ -25,7 +25,8 @@ struct StateSlot {
 StateSlot open_state(const CheckJob& job, Context& ctx) {
   StateSlot slot;
   if (!job.state.enabled) return slot;
-  auto opened = StateStore::open(job.state.dir.empty() ? default_state_dir() : job.state.dir);
+  auto opened =
+      StateStore::open(job.state.dir.empty() ? default_state_dir() : job.state.dir, job.secrets.get());
   if (!opened) {
     ctx.notes.push_back("change detection is off: " + opened.error());
     return slot;
@@ -33,7 +34,9 @@ StateSlot open_state(const CheckJob& job, Context& ctx) {
   slot.store = std::move(opened).value();
   slot.key = state_key(job.state.key.empty() ? check_identity(job.spec) + "|" + job.state.identity
                                              : "key|" + job.state.key);
-  ctx.previous = slot.store->load(slot.key);
+  std::string note;
+  ctx.previous = slot.store->load(slot.key, &note);
+  if (!note.empty()) ctx.notes.push_back("state file " + note);
   return slot;
 }
 
@@ -42,14 +45,19 @@ StateSlot open_state(const CheckJob& job, Context& ctx) {
 // and cached for the next run.
 class TokenDesk {
  public:
-  TokenDesk(const OAuth2Config& config, const RequestSpec& base, const StateStore* store)
-      : slot_(broker_.add(config, base)),
+  TokenDesk(const OAuth2Config& config, const RequestSpec& base, const StateStore* store,
+            SecretRegistry* secrets, std::vector<std::string>& notes)
+      : broker_(secrets),
+        slot_(broker_.add(config, base)),
         store_(store),
         cache_name_("oauth-" + state_key(config.token_url + "|" + config.client_id + "|" + config.scope) +
                     ".json") {
-    if (store_)
-      if (auto text = store_->read_file(cache_name_))
-        if (auto cached = parse_token_cache(*text)) broker_.hold(slot_, *cached);
+    if (!store_) return;
+    std::string note;
+    // A cache of another shape is a miss: a fresh token is fetched.
+    if (auto text = store_->read_file(cache_name_, &note))
+      if (auto cached = parse_token_cache(*text)) broker_.hold(slot_, *cached);
+    if (!note.empty()) notes.push_back("token cache " + note);
   }
 
   void supply(CheckSteps& steps, long budget_ms, std::time_t now, const Perform& perform_fn) {
@@ -97,7 +105,7 @@ CheckOutcome run_check(const CheckJob& job, const Perform& perform_fn, std::time
   StateSlot state = open_state(job, ctx);
   const StateStore* store = state.store ? &*state.store : nullptr;
   std::optional<TokenDesk> tokens;
-  if (job.oauth2) tokens.emplace(*job.oauth2, job.spec, store);
+  if (job.oauth2) tokens.emplace(*job.oauth2, job.spec, store, job.secrets.get(), ctx.notes);
 
   CheckSteps steps(job.spec, job.policy, job.oauth2.has_value(), std::move(ctx), 0);
   for (bool done = false; !done;) {

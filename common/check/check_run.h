@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include "credentials/oauth2.h"
 #include "http/request_spec.h"
 #include "judge/policy.h"
+#include "secrets/secret_registry.h"
 
 namespace probewise {
 
@@ -28,6 +30,9 @@ struct CheckJob {
   Policy policy;
   std::optional<OAuth2Config> oauth2;
   StateOptions state;
+  // Every secret of the check (SPEC 1.6): the OAuth client secret and
+  // tokens join it; the state files are redacted with it. May be null.
+  std::shared_ptr<SecretRegistry> secrets;
 };
 
 // The identity the state key is derived from: who runs it and what it asks.

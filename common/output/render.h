@@ -8,6 +8,7 @@
 #include "http/probe_result.h"
 #include "judge/policy.h"
 #include "judge/verdict.h"
+#include "secrets/secret_registry.h"
 
 namespace probewise {
 
@@ -15,15 +16,21 @@ struct RenderOptions {
   bool extended_perfdata = false;  // -E
   bool show_body = false;          // -B
   int verbosity = 0;               // -v..-vvv
+  // Every secret the check holds, redacted by value (SPEC 1.6); without
+  // it only URL secrets are, by shape.
+  const SecretRegistry* secrets = nullptr;
 };
 
 // The status line without perfdata, e.g.
 // "HTTP WARNING: HTTP/1.1 404 Not Found - 312 bytes in 0.004 second response time".
 std::string status_line(const ProbeResult& r, const Verdict& v);
 
-// Trace (with -v), status line with perfdata, body (-B), then long output.
+// Trace (with -v), status line with perfdata, body (-B), then long output;
+// secrets redacted, server text printable (output/printable.h).
 std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& p, const RenderOptions& o);
 
-std::string render_json(const ProbeResult& r, const Verdict& v, const Policy& p, std::time_t now);
+// One JSON object (SPEC 1.5), secrets redacted as render_nagios() does.
+std::string render_json(const ProbeResult& r, const Verdict& v, const Policy& p, std::time_t now,
+                        const SecretRegistry* secrets = nullptr);
 
 }  // namespace probewise

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "base/text.h"
-#include "output/redact.h"
+#include "output/printable.h"
 #include "output/render.h"
 
 namespace probewise {
@@ -74,7 +74,8 @@ json token_member(const Verdict& v, std::time_t now) {
 
 }  // namespace
 
-std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, std::time_t now) {
+std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, std::time_t now,
+                        const SecretRegistry* secrets) {
   const Timings& t = r.timings;
   json j = {
       {"state", std::string(state_name(v.state))},
@@ -82,7 +83,7 @@ std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, s
       {"reason", v.reason},
       {"reasons", v.reasons},
       {"basis", std::string(basis_name(v.basis))},
-      {"summary", status_line(r, v)},
+      {"summary", printable_line(status_line(r, v))},
       {"hints", v.hints},
       {"evidence", v.evidence},
       {"http", http_member(r)},
@@ -105,7 +106,8 @@ std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, s
   };
   if (r.transport != Transport::ok) j["error"] = {{"curl_code", r.curl_code}, {"message", r.error}};
   // Replace invalid UTF-8 from hostile servers instead of throwing.
-  return redact_text(j.dump(-1, ' ', false, json::error_handler_t::replace)) + "\n";
+  const std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return redact(text, secrets) + "\n";
 }
 
 }  // namespace probewise

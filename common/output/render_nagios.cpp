@@ -4,8 +4,9 @@
 #include "base/text.h"
 #include "judge/reason.h"
 #include "output/perfdata.h"
-#include "output/redact.h"
+#include "output/printable.h"
 #include "output/render.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 namespace {
@@ -46,14 +47,18 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
     out += "**** HEADER ****\n" + redact_response_headers(r.header_block) + "\n**** CONTENT ****\n" + r.body +
            "\n";
 
-  std::string line = status_line(r, v);
+  NagiosLayout layout;
+  layout.status = out.size();
+  out += status_line(r, v);
+  layout.perfdata = out.size();
   if (v.shape == Shape::http) {
     auto perf = check_perfdata(r, p, o.extended_perfdata);
     if (v.health)
       for (auto& extra : health_perfdata(*v.health)) perf.push_back(std::move(extra));
-    line += " |" + format_perfdata(perf);
+    out += " |" + format_perfdata(perf);
   }
-  out += line + "\n";
+  layout.after = out.size();
+  out += "\n";
   if (o.show_body && r.has_answer()) out += r.body + "\n";
 
   if (v.health) {
@@ -88,7 +93,7 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
       for (const auto& e : v.evidence) out += "- " + e + "\n";
     }
   }
-  return redact_text(out);
+  return written_output(out, layout, o.secrets);
 }
 
 }  // namespace probewise
