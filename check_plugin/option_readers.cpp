@@ -16,6 +16,9 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
+// libcurl's largest request head (its DYN_HTTP_REQUEST).
+constexpr std::size_t kMaxRequestHead = 1024 * 1024;
+
 Error bad(const std::string& option, const std::string& why) {
   return Error{"invalid value for " + option + ": " + why};
 }
@@ -318,6 +321,13 @@ Expected<bool> read_request(const ParsedOptions& o, CheckConfig& c) {
   if (o.has("no-body")) s.no_body = true;
   if (o.has("header")) {
     s.headers = o.vm["header"].as<Strings>();
+    // libcurl refuses a request head over 1 MiB ("out of memory"): say why here.
+    std::size_t head = s.url.size() + 512;  // the request line, Host, User-Agent, Accept
+    for (const auto& header : s.headers) head += header.size() + 2;
+    if (head > kMaxRequestHead)
+      return bad("-k/--header", std::to_string(s.headers.size()) + " headers make a request head of " +
+                                    std::to_string(head) + " bytes, more than the " +
+                                    std::to_string(kMaxRequestHead) + " libcurl sends");
     std::vector<std::string> values;
     for (const auto& header : s.headers)
       if (secret_header(header))

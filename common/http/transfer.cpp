@@ -143,8 +143,8 @@ void Transfer::set_method(CURL* h) {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, s.body.c_str());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(s.body.size()));
     if (method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
-    if (!s.content_type.empty()) append(headers_, "Content-Type: " + s.content_type);
-    append(headers_, "Expect:");  // no 100-continue round trip for large bodies
+    if (!s.content_type.empty()) headers_.append("Content-Type: " + s.content_type);
+    headers_.append("Expect:");  // no 100-continue round trip for large bodies
   } else if (method != "GET" && !(plan_.drop_body && method == "POST")) {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
@@ -155,9 +155,9 @@ void Transfer::set_method(CURL* h) {
 // -k header but the public ones only to the origin).
 void Transfer::set_headers(CURL* h) {
   for (const auto& header : spec_.headers)
-    if (plan_.credentials || !origin_only(header)) append(headers_, header);
+    if (plan_.credentials || !origin_only(header)) headers_.append(header);
   if (plan_.credentials)
-    for (const auto& header : spec_.credential_headers) append(headers_, header);
+    for (const auto& header : spec_.credential_headers) headers_.append(header);
   if (headers_) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_.get());
 }
 

@@ -26,6 +26,9 @@ Routes:
   /echo/SHAPE[?status=N]     a hostile server: echoes every credential the request carried (every
                              header value but the standard ones, a Basic header's decoded user:password
                              and password, each cookie value) inside an answer of SHAPE (see ECHO)
+  /answer?status=N[&reason=R][&location=L][&www=W][&body=B][&type=T]
+                             exactly that answer: a test's hostile reason phrase, challenge,
+                             Location or body (each may hold '|', ESC, BEL ...)
   anything else              200 "ok"
 Only the standard library is used.
 """
@@ -171,6 +174,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             value = " ".join(echoed_values(self.headers.items())) or "nothing"
             status, reason, headers, body, ctype = ECHO[url.path[6:]](value)
             return self.reply(int(query.get("status", status)), body, headers, content_type=ctype, reason=reason)
+        if url.path == "/answer":
+            headers = [(name, query[key]) for key, name in (("location", "Location"), ("www", "WWW-Authenticate"))
+                       if key in query]
+            return self.reply(int(query.get("status", "200")), query.get("body", ""), headers,
+                              content_type=query.get("type", "text/plain"), reason=query.get("reason"))
         if url.path == "/token":
             answer = self.server.token_answer or {"access_token": self.server.token, "token_type": "Bearer",
                                                   "expires_in": 3600}
