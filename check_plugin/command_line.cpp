@@ -80,11 +80,12 @@ Expected<po::parsed_options> parse_command_line(const std::vector<std::string>& 
   const auto end_of_options =
       static_cast<std::size_t>(std::find(args.begin(), args.end(), "--") - args.begin());
   std::string value;
+  // Where an option certainly starts: the start, right after a slice, or
+  // after a token that cannot take what follows as its value (a look-up
+  // among all the options: asked only where it matters).
+  auto starts = [&](std::size_t i) { return i == begin || complete(args[i - 1], description); };
   for (std::size_t i = 0; i < end_of_options;) {
-    // Where an option certainly starts: the start, right after a slice, or
-    // after a token that cannot take what follows as its value.
-    const bool starts = i == begin || complete(args[i - 1], description);
-    if (const std::size_t taken = header_at(args, i, value); taken > 0 && starts) {
+    if (const std::size_t taken = header_at(args, i, value); taken > 0 && starts(i)) {
       parse_to(i);
       po::option header("header", {value});
       header.original_tokens.assign(args.begin() + static_cast<long>(i),
@@ -94,7 +95,7 @@ Expected<po::parsed_options> parse_command_line(const std::vector<std::string>& 
       begin = i;
       continue;
     }
-    if (i - begin >= kSlice && args[i].size() > 1 && args[i][0] == '-' && starts) parse_to(i);
+    if (i - begin >= kSlice && args[i].size() > 1 && args[i][0] == '-' && starts(i)) parse_to(i);
     ++i;
   }
   parse_to(args.size());
@@ -102,25 +103,20 @@ Expected<po::parsed_options> parse_command_line(const std::vector<std::string>& 
 }
 
 void store_options(const po::parsed_options& parsed, po::variables_map& vm) {
+  std::map<std::string, std::vector<std::string>> gathered;  // by the name of each composing option
+  for (const auto& d : parsed.description->options())
+    if (d->semantic()->is_composing()) gathered.emplace(d->long_name(), std::vector<std::string>{});
   po::parsed_options rest(parsed.description);
-  std::map<std::string, std::vector<std::string>> gathered;
-  std::map<std::string, bool> composing;  // by option name, looked up once
   for (const auto& o : parsed.options) {
-    auto known = composing.find(o.string_key);
-    if (known == composing.end()) {
-      const po::option_description* d = o.unregistered || o.string_key.empty()
-                                            ? nullptr
-                                            : parsed.description->find_nothrow(o.string_key, false);
-      known = composing.emplace(o.string_key, d && d->semantic()->is_composing()).first;
-    }
-    if (known->second)
-      gathered[o.string_key].insert(gathered[o.string_key].end(), o.value.begin(), o.value.end());
+    auto composing = o.unregistered ? gathered.end() : gathered.find(o.string_key);
+    if (composing != gathered.end())
+      composing->second.insert(composing->second.end(), o.value.begin(), o.value.end());
     else
       rest.options.push_back(o);
   }
   po::store(rest, vm);
   for (auto& [name, values] : gathered)
-    vm.emplace(name, po::variable_value(boost::any(std::move(values)), false));
+    if (!values.empty()) vm.emplace(name, po::variable_value(boost::any(std::move(values)), false));
 }
 
 }  // namespace probewise

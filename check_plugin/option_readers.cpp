@@ -8,6 +8,7 @@
 
 #include "base/text.h"
 #include "base/version.h"
+#include "credentials/credentials.h"
 #include "http/request.h"
 #include "secrets/redact.h"
 
@@ -348,6 +349,8 @@ Expected<bool> read_request(const ParsedOptions& o, CheckConfig& c) {
   if (o.has("proxy")) {
     s.proxy = o.get("proxy");
     c.secrets->put("-x", userinfo_secrets(s.proxy));
+  } else {
+    register_proxy_environment(*c.secrets, process_environment());
   }
   if (o.has("noproxy")) s.noproxy = o.get("noproxy");
   s.haproxy_protocol = o.has("haproxy-protocol");

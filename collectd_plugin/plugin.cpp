@@ -14,8 +14,10 @@
 #include "collectd_api.h"
 #include "config.h"
 #include "config_lines.h"
+#include "credentials/credentials.h"
 #include "dispatch.h"
 #include "fd_budget.h"
+#include "http/proxy.h"
 #include "http/request.h"
 #include "worker.h"
 
@@ -60,7 +62,10 @@ int on_config(oconfig_item_t* block) noexcept {
     for (const auto& e : plugin->config.endpoints) taken.push_back(e.name);
     // collectd hands the <Plugin probewise> blocks over in the order of the
     // files: the n-th call is the n-th block written.
-    if (plugin->blocks_seen == 0) plugin->written = plugin_blocks(collectd_config_path());
+    if (plugin->blocks_seen == 0) {
+      plugin->written = plugin_blocks(collectd_config_path());
+      register_proxy_environment(*plugin->secrets, process_environment());
+    }
     const std::size_t nth = plugin->blocks_seen++;
     const LocatedNode* located = nth < plugin->written.size() ? &plugin->written[nth] : nullptr;
     const ConfigParser collectds{[](const std::string& path) { return oconfig_parse_file(path.c_str()); },

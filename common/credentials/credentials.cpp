@@ -8,6 +8,7 @@
 #include "base/digest.h"
 #include "base/files.h"
 #include "base/text.h"
+#include "http/proxy.h"
 #include "http/url.h"
 #include "secrets/redact.h"
 
@@ -129,6 +130,14 @@ Expected<std::string> read_secret_file(const std::string& path) {
   while (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.empty()) return Error{"'" + path + "' is empty: expected the secret on its first line"};
   return line;
+}
+
+void register_proxy_environment(SecretRegistry& secrets, const EnvLookup& env) {
+  std::vector<std::string> values;
+  for (bool https : {false, true})
+    for (auto& v : userinfo_secrets(choose_proxy(https, "", "", true, env).proxy))
+      values.push_back(std::move(v));
+  if (!values.empty()) secrets.put("the proxy environment", std::move(values));
 }
 
 std::optional<std::string> process_getenv(const char* name) {

@@ -39,6 +39,10 @@ Expected<std::vector<std::string>> apply_credentials(const CredentialOptions& op
                                                      SecretRegistry* secrets = nullptr);
 std::optional<std::string> process_getenv(const char* name);
 
+// The userinfo of the proxies the environment names (http_proxy,
+// https_proxy, ...), registered as secrets: requests may use them.
+void register_proxy_environment(SecretRegistry& secrets, const EnvLookup& env);
+
 // What the check knows about the credentials it sent, without the secret.
 struct SentAuth {
   bool sent = false;             // any credential on the request

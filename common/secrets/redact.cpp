@@ -11,8 +11,6 @@
 namespace probewise {
 namespace {
 
-constexpr std::string_view kRedacted = "[redacted]";
-
 constexpr std::array<std::string_view, 4> kExactNames{"authorization", "proxy-authorization", "cookie",
                                                       "set-cookie"};
 constexpr std::array<std::string_view, 10> kNameParts{"token",     "secret", "password", "passwd",
@@ -33,12 +31,28 @@ constexpr std::array<std::string_view, 5> kSecretQuerySuffixes{"_key", "-key", "
 
 // Standard request headers that carry no secret: the only ones a redirect
 // to another origin takes along (SPEC 1.6), as people write them.
-constexpr std::array<std::string_view, 22> kPublicHeaders{
-    "Accept",        "Accept-Charset",   "Accept-Encoding",  "Accept-Language",   "Cache-Control",
-    "Connection",    "Content-Language", "Content-Type",     "DNT",               "If-Match",
-    "If-Modified-Since", "If-None-Match", "If-Unmodified-Since", "Origin",         "Pragma",
-    "Range",         "Referer",          "traceparent",      "User-Agent",        "X-Correlation-ID",
-    "X-Request-ID",  "X-Requested-With"};
+constexpr std::array<std::string_view, 22> kPublicHeaders{"Accept",
+                                                          "Accept-Charset",
+                                                          "Accept-Encoding",
+                                                          "Accept-Language",
+                                                          "Cache-Control",
+                                                          "Connection",
+                                                          "Content-Language",
+                                                          "Content-Type",
+                                                          "DNT",
+                                                          "If-Match",
+                                                          "If-Modified-Since",
+                                                          "If-None-Match",
+                                                          "If-Unmodified-Since",
+                                                          "Origin",
+                                                          "Pragma",
+                                                          "Range",
+                                                          "Referer",
+                                                          "traceparent",
+                                                          "User-Agent",
+                                                          "X-Correlation-ID",
+                                                          "X-Request-ID",
+                                                          "X-Requested-With"};
 
 bool is_control_or_space(char c) {
   return static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
@@ -83,29 +97,6 @@ bool ends_authority(char c) {
 }
 
 // A name as its URL spells it, percent-decoded: "api%5Fkey" -> "api_key".
-// Copies `text` into `out` with the ranges handed to replace() shown as
-// [redacted]; allocates nothing until the first one.
-class Redactor {
- public:
-  explicit Redactor(std::string_view text) : text_(text) {}
-  void replace(std::size_t begin, std::size_t end) {
-    if (end <= begin || text_.substr(begin, end - begin) == kRedacted) return;
-    out_.append(text_.substr(copied_, begin - copied_));
-    out_.append(kRedacted);
-    copied_ = end;
-  }
-  std::string finish() && {
-    if (copied_ == 0) return std::string(text_);
-    out_.append(text_.substr(copied_));
-    return std::move(out_);
-  }
-
- private:
-  std::string_view text_;
-  std::string out_;
-  std::size_t copied_ = 0;
-};
-
 // At a parameter separator of `skip` characters: the end of "name=value"
 // when the name is a credential's (its value is then replaced), else the
 // end of the separator. The '=' may be percent-encoded too.
@@ -142,8 +133,8 @@ bool starts_authority(std::string_view text, std::size_t at) {
   if (text.compare(at, 2, "//") != 0) return false;
   if (at == 0) return true;
   const char before = text[at - 1];
-  return before == ':' || before == '=' || before == '"' || before == '\'' || before == '(' || before == '<' ||
-         before == ',' || is_control_or_space(before);
+  return before == ':' || before == '=' || before == '"' || before == '\'' || before == '(' ||
+         before == '<' || before == ',' || is_control_or_space(before);
 }
 
 }  // namespace
@@ -208,6 +199,19 @@ bool is_secret_query_name(std::string_view name) {
   for (auto suffix : kSecretQuerySuffixes)
     if (ends_with(lower, suffix)) return true;
   return false;
+}
+
+void Redactor::replace(std::size_t begin, std::size_t end) {
+  if (end <= begin || text_.substr(begin, end - begin) == kRedacted) return;
+  out_.append(text_.substr(copied_, begin - copied_));
+  out_.append(kRedacted);
+  copied_ = end;
+}
+
+std::string Redactor::finish() && {
+  if (copied_ == 0) return std::string(text_);
+  out_.append(text_.substr(copied_));
+  return std::move(out_);
 }
 
 std::string redact_text(std::string_view text) {

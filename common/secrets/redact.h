@@ -7,10 +7,27 @@
 // notifications, the state store. The request itself is never changed.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace probewise {
+
+inline constexpr std::string_view kRedacted = "[redacted]";
+
+// Copies a text with the ranges handed to replace() (in order, not
+// overlapping) shown as [redacted]; allocates nothing until the first one.
+class Redactor {
+ public:
+  explicit Redactor(std::string_view text) : text_(text) {}
+  void replace(std::size_t begin, std::size_t end);
+  std::string finish() &&;
+
+ private:
+  std::string_view text_;
+  std::string out_;
+  std::size_t copied_ = 0;
+};
 
 // True for header names that say they carry credentials (Authorization,
 // Cookie, X-API-Key, anything with token/secret/password/auth/session/

@@ -13,7 +13,6 @@
 namespace probewise {
 namespace {
 
-constexpr std::string_view kRedacted = "[redacted]";
 constexpr std::size_t kMinLength = 4;          // shorter: not redacted by value
 constexpr std::size_t kWordBelow = 8;          // shorter: only as a word of its own
 constexpr std::size_t kMinShownPrefix = 4;     // of a secret cut short by "..."
@@ -119,26 +118,6 @@ void add_patterns(std::string_view secret, std::vector<std::string>& out) {
   }
 }
 
-// Copies the text with the ranges handed to replace() shown as [redacted].
-class Splicer {
- public:
-  explicit Splicer(std::string_view text) : text_(text) {}
-  void replace(std::size_t begin, std::size_t end) {
-    out_.append(text_.substr(copied_, begin - copied_));
-    out_.append(kRedacted);
-    copied_ = end;
-  }
-  std::string finish() && {
-    out_.append(text_.substr(copied_));
-    return std::move(out_);
-  }
-
- private:
-  std::string_view text_;
-  std::string out_;
-  std::size_t copied_ = 0;
-};
-
 }  // namespace
 
 void SecretRegistry::put(const std::string& source, std::vector<std::string> secrets) {
@@ -203,7 +182,7 @@ void SecretRegistry::rebuild() const {
 }
 
 std::string SecretRegistry::by_value(std::string_view text) const {
-  Splicer out(text);
+  Redactor out(text);
   auto ellipsis_at = [&text](std::size_t at) {
     return text.compare(at, 3, "...") == 0 || text.compare(at, 3, "\xE2\x80\xA6") == 0;
   };

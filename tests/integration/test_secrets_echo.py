@@ -14,7 +14,6 @@ from every output stream (-vvv, JSON, stderr) and from the state directory.
     PROBEWISE_CHECK=build/check_plugin/check_probewise python3 tests/integration/test_secrets_echo.py -v
 """
 
-import base64
 import glob
 import json
 import os
@@ -23,11 +22,11 @@ import subprocess
 import sys
 import tempfile
 import unittest
-import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "servers")))
 import recordserver  # noqa: E402
+import secret_forms  # noqa: E402
 
 CHECK = os.environ.get("PROBEWISE_CHECK") or os.path.normpath(
     os.path.join(HERE, "..", "..", "build", "check_plugin", "check_probewise"))
@@ -47,20 +46,10 @@ def setUpModule():
 
 
 def write_file(name, text, mode=0o600):
-    path = os.path.join(Env.tmp, name)
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, mode)
-    return path
+    return secret_forms.write_file(Env.tmp, name, text, mode)
 
 
-def b64(text):
-    return base64.b64encode(text.encode()).decode()
-
-
-def forms(secret):
-    """A secret as it may show: itself, percent-encoded, form-encoded."""
-    return {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}
+b64, forms = secret_forms.b64, secret_forms.forms
 
 
 def run(args, env=None):
@@ -224,6 +213,35 @@ class EchoedUserinfo(unittest.TestCase):
                 for name, text in streams.items():
                     for secret in forms(pw) | {b64("mon:" + pw)}:
                         self.assertNotIn(secret, text, (name, text))
+
+
+class EchoedProxyCredentials(unittest.TestCase):
+    """A proxy (the record server, which takes absolute-form requests) that
+    repeats its credentials: -b, -x with userinfo, and http_proxy."""
+
+    def test_each_way_of_giving_them(self):
+        port = Env.server.port
+        for how in ("-b", "-x", "http_proxy"):
+            for shape in ("json", "reason", "text"):
+                with self.subTest(how=how, shape=shape):
+                    pw = "pxpw-%s-%s-9z" % (how.strip("-"), shape)
+                    target = "http://127.0.0.1:%d/echo/%s" % (port, shape)
+                    args, env = ["-H", "127.0.0.1", "-u", target], {}
+                    if how == "-b":
+                        args += ["-x", "http://127.0.0.1:%d" % port, "-b", "proxyuser:" + pw]
+                    elif how == "-x":
+                        args += ["-x", "http://proxyuser:%s@127.0.0.1:%d" % (pw, port)]
+                    else:  # a path, not a URL: a URL in -u makes -H/-p the proxy (check_curl's rule)
+                        args = ["-H", "127.0.0.1", "-p", str(port), "-u", "/echo/" + shape]
+                        env = {"http_proxy": "http://proxyuser:%s@127.0.0.1:%d" % (pw, port), "no_proxy": ""}
+                    Env.server.take()
+                    code, streams = outputs(args, env, os.path.join(Env.tmp, "state-px-%s-%s" % (how, shape)))
+                    records = Env.server.take()
+                    self.assertTrue(records and all(r["target"] == target for r in records), records)
+                    self.assertTrue(all(b64("proxyuser:" + pw) in r["head"] for r in records), records)
+                    for name, text in streams.items():
+                        for secret in forms(pw) | {b64("proxyuser:" + pw)}:
+                            self.assertNotIn(secret, text, (name, text))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "servers")))
 import recordserver  # noqa: E402
+import secret_forms  # noqa: E402
 
 CHECK = os.environ.get("PROBEWISE_CHECK") or os.path.normpath(
     os.path.join(HERE, "..", "..", "build", "check_plugin", "check_probewise"))
@@ -58,11 +59,7 @@ def take():
 
 
 def write_file(name, data, mode=0o600):
-    path = os.path.join(Env.tmp, name)
-    with open(path, "wb") as f:
-        f.write(data if isinstance(data, bytes) else data.encode())
-    os.chmod(path, mode)
-    return path
+    return secret_forms.write_file(Env.tmp, name, data, mode)
 
 
 def run(args, env=None):
@@ -222,12 +219,19 @@ class HeadersStayWithTheOrigin(unittest.TestCase):
         lands = [r for r in take() if r["path"] == "/land"]
         self.assertTrue(lands and "same-origin-key" in lands[0]["raw"], lands)
 
-    def test_help_lists_the_allow_list(self):
+    def test_help_and_manuals_list_the_allow_list(self):
         code, out, _ = run(["--help"])
         self.assertEqual(code, 3)
-        text = " ".join(out.split())
+        listed = " ".join(out[out.index("(the lines of a header file never do):"):].split()[8:]).rstrip(".")
+        names = [n.strip() for n in listed.split(",")]
         for name in ("Accept-Language", "Cache-Control", "User-Agent", "X-Request-ID"):
-            self.assertIn(name, text)
+            self.assertIn(name, names)
+        root = os.path.normpath(os.path.join(HERE, "..", ".."))
+        for doc in ("README.md", "packaging/man/check_probewise.1", "packaging/man/collectd-probewise.5"):
+            with open(os.path.join(root, doc)) as f:
+                text = " ".join(f.read().replace("\\-", "-").split())
+            for name in names:
+                self.assertIn(name, text, doc)
 
 
 class PrintableServerText(unittest.TestCase):

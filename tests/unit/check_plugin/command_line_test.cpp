@@ -138,6 +138,17 @@ TEST(CommandLine, HeadersInBulkAndTheirOrder) {
   EXPECT_EQ(vm.count("verbose"), 1u);
 }
 
+TEST(CommandLine, NoHeadersNoEntry) {
+  // check_probewise keys its state by the options given: an empty -k entry would change every key.
+  const po::options_description d = description();  // the options point to it
+  auto parsed = parse_command_line({"-H", "a.example", "-v"}, d, kStyle);
+  ASSERT_TRUE(parsed.ok());
+  po::variables_map vm;
+  store_options(*parsed, vm);
+  EXPECT_EQ(vm.count("header"), 0u);
+  EXPECT_EQ(vm.size(), 2u);
+}
+
 TEST(CommandLine, StoreKeepsBoostsChecks) {
   const po::options_description d = description();
   auto parsed = parse_command_line({"-H", "a.example", "-k", "X: 1", "-H", "b.example"}, d, kStyle);

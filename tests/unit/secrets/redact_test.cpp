@@ -81,9 +81,11 @@ TEST(Redact, FragmentsEncodedNamesAndProtocolRelativeUrls) {
   EXPECT_EQ(redact_text("Location: https://app.example/cb#access_token=tok123&expires_in=3600&state=s1"),
             "Location: https://app.example/cb#access_token=[redacted]&expires_in=3600&state=s1");
   EXPECT_EQ(redact_text("/cb#id_token=eyJx.eyJy.sig"), "/cb#id_token=[redacted]");
-  EXPECT_EQ(redact_text("/x?api%5Fkey=k1&API%5fKEY=k2&q=1"), "/x?api%5Fkey=[redacted]&API%5fKEY=[redacted]&q=1");
+  EXPECT_EQ(redact_text("/x?api%5Fkey=k1&API%5fKEY=k2&q=1"),
+            "/x?api%5Fkey=[redacted]&API%5fKEY=[redacted]&q=1");
   EXPECT_EQ(redact_text("/x?%61ccess_token=k3"), "/x?%61ccess_token=[redacted]");
-  EXPECT_EQ(redact_text("Location: //mon:pw@other.example/land"), "Location: //[redacted]@other.example/land");
+  EXPECT_EQ(redact_text("Location: //mon:pw@other.example/land"),
+            "Location: //[redacted]@other.example/land");
   EXPECT_EQ(redact_text("href=\"//tok@cdn.example/x\""), "href=\"//[redacted]@cdn.example/x\"");
   EXPECT_EQ(redact_text("/next?redirect=https%3A%2F%2Fh%2Fcb%3Ftoken%3Dabc%26page%3D2"),
             "/next?redirect=https%3A%2F%2Fh%2Fcb%3Ftoken%3D[redacted]%26page%3D2");
@@ -93,8 +95,8 @@ TEST(Redact, FragmentsEncodedNamesAndProtocolRelativeUrls) {
 }
 
 TEST(Redact, PublicHeadersAreTheAllowList) {
-  for (const char* name : {"Accept", "accept-language", "Accept-Encoding", "Cache-Control", "Pragma", "User-Agent",
-                           "Referer", "X-Request-ID", " Content-Type "}) {
+  for (const char* name : {"Accept", "accept-language", "Accept-Encoding", "Cache-Control", "Pragma",
+                           "User-Agent", "Referer", "X-Request-ID", " Content-Type "}) {
     SCOPED_TRACE(name);
     EXPECT_TRUE(is_public_header(name));
   }
