@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <exception>
 #include <string>
@@ -27,12 +28,12 @@
 namespace {
 
 int g_timeout_state = 2;
+char g_timeout_message[96] = "HTTP CRITICAL - Plugin timed out\n";
 
 // Safety net for what libcurl cannot interrupt (a hung resolver): the
 // guidelines' "plugin timed out" answer, one second after -t.
 extern "C" void on_alarm(int) {
-  static const char msg[] = "HTTP CRITICAL - Plugin timed out\n";
-  ssize_t ignored = write(STDOUT_FILENO, msg, sizeof msg - 1);
+  ssize_t ignored = write(STDOUT_FILENO, g_timeout_message, std::strlen(g_timeout_message));
   (void)ignored;
   _exit(g_timeout_state);
 }
@@ -48,15 +49,38 @@ int unknown(const std::string& why, const probewise::SecretRegistry* secrets = n
   return 3;
 }
 
+// The name it runs under: as check_http (a link of that name) it speaks
+// check_http's words, and --extra-opts reads the incumbent's section.
+std::string invoked_as(const char* argv0) {
+  std::string name = argv0 ? argv0 : "";
+  if (auto slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
+  return name == "check_http" || name == "check_curl" ? name : "check_probewise";
+}
+
+std::string render(const probewise::CheckConfig& c, const probewise::ProbeResult& result,
+                   const probewise::Verdict& verdict) {
+  using probewise::OutputFormat;
+  switch (c.format) {
+    case OutputFormat::nagios: return probewise::render_nagios(result, verdict, c.policy, c.render);
+    case OutputFormat::json:
+      return probewise::render_json(result, verdict, c.policy, std::time(nullptr), c.secrets.get());
+    case OutputFormat::multi_line: return probewise::render_multi_line(result, verdict, c.policy, c.render);
+    case OutputFormat::mp_test_json:
+      return probewise::render_mp_test_json(result, verdict, c.policy, c.render);
+  }
+  return probewise::render_nagios(result, verdict, c.policy, c.render);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace probewise;
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
-    auto expanded = expand_extra_opts(args, "check_probewise");
+    const std::string name = invoked_as(argv[0]);
+    auto expanded = expand_extra_opts(args, name);
     if (!expanded) return unknown(expanded.error());
-    auto config = parse_check_options(*expanded);
+    auto config = parse_check_options(*expanded, name);
     if (!config) return unknown(config.error());
     const CheckConfig& c = *config;
     switch (c.action) {
@@ -72,6 +96,9 @@ int main(int argc, char** argv) {
     lighten_openssl_startup(c.oauth2.has_value() || may_use_tls(c.spec, process_environment()));
     if (!global_init()) return unknown("curl_global_init failed");
     g_timeout_state = static_cast<int>(c.policy.timeout_state);
+    if (c.render.dialect == Dialect::check_http)
+      std::snprintf(g_timeout_message, sizeof g_timeout_message, "%s - Socket timeout after %d seconds\n",
+                    std::string(state_name(c.policy.timeout_state)).c_str(), c.timeout_seconds);
     signal(SIGALRM, on_alarm);
     alarm(static_cast<unsigned>(c.timeout_seconds + 1));
 
@@ -85,22 +112,14 @@ int main(int argc, char** argv) {
     for (const auto& note : *applied) outcome.verdict.notes.push_back(note);
     for (auto& note : credential_file_notes(c.credentials, c.oauth2))
       outcome.verdict.notes.push_back(std::move(note));
-    const ProbeResult& result = outcome.result;
-    const Verdict& verdict = outcome.verdict;
-    const std::time_t now = std::time(nullptr);
-    RenderOptions render = c.render;
-    render.secrets = c.secrets.get();
-    if (c.format == OutputFormat::json)
-      print(render_json(result, verdict, c.policy, now, c.secrets.get()));
-    else
-      print(render_nagios(result, verdict, c.policy, render));
+    print(render(c, outcome.result, outcome.verdict));
     std::fflush(stdout);
 #if defined(__SANITIZE_ADDRESS__)
     __lsan_do_leak_check();  // _exit below skips the sanitizer's own check at exit
 #endif
     // Skip exit handlers (OpenSSL's clean-up costs more than the check):
     // everything is written and nothing else is left to release.
-    _exit(static_cast<int>(verdict.state));
+    _exit(c.format == OutputFormat::mp_test_json ? 0 : static_cast<int>(outcome.verdict.state));
   } catch (const std::exception& e) {
     return unknown(std::string("internal error: ") + e.what());
   } catch (...) {

@@ -95,8 +95,12 @@ std::string url_host(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
+// Options that only make sense over TLS turn it on, as in check_http and
+// check_curl: -C, -J, -K, --ca-cert (and -D in current check_curl).
 bool wants_tls(const ParsedOptions& o) {
-  return o.has("ssl") || o.has("certificate");
+  for (const char* option : {"ssl", "certificate", "client-cert", "private-key", "ca-cert", "verify-cert"})
+    if (o.has(option)) return true;
+  return false;
 }
 
 // -S[VERSION[+]]: the TLS version pinned, or the minimum with +.
@@ -235,8 +239,18 @@ Expected<bool> read_line_breaks(const ParsedOptions& o, CheckConfig&) {
 
 Expected<bool> read_output_basics(const ParsedOptions& o, CheckConfig& c) {
   c.render.verbosity = c.spec.verbosity = o.verbosity;
+  c.render.secrets = c.secrets.get();  // shared by every copy of the config
   c.render.extended_perfdata = o.has("extended-perfdata");
   c.render.show_body = o.has("show-body");
+  if (o.has("compat")) {
+    const std::string dialect = to_lower(o.get("compat"));
+    if (dialect == "check_curl")
+      c.render.dialect = Dialect::check_curl;
+    else if (dialect == "check_http")
+      c.render.dialect = Dialect::check_http;
+    else
+      return bad("--compat", "'" + o.get("compat") + "' (expected check_curl or check_http)");
+  }
   return true;
 }
 
@@ -253,6 +267,7 @@ Expected<bool> read_target(const ParsedOptions& o, CheckConfig& c) {
     address = address.substr(1, address.size() - 2);
   if (vhost.host.empty() && address.empty())
     return Error{"you must specify a host name (-H) or an address (-I)"};
+  c.render.server_address = address.empty() ? vhost.host : address;
 
   const bool ssl = wants_tls(o);
   if (o.has("ssl"))
@@ -407,6 +422,10 @@ Expected<bool> read_timeouts(const ParsedOptions& o, CheckConfig& c) {
     if (!t) return Error{t.error()};
     c.timeout_seconds = *t;
   }
+  // A critical response time beyond the timeout could never be reached:
+  // check_http and check_curl 2.3.3 then wait one second past it.
+  if (const auto& crit = pol.time.critical; crit && !crit->end_infinite && crit->end > c.timeout_seconds)
+    c.timeout_seconds = static_cast<int>(crit->end) + 1;
   if (o.has("timeout-result")) {
     auto st = parse_state(o.get("timeout-result"));
     if (!st)
@@ -416,6 +435,7 @@ Expected<bool> read_timeouts(const ParsedOptions& o, CheckConfig& c) {
   }
   c.spec.timeout_ms = c.timeout_seconds * 1000L;
   pol.timeout_seconds = c.timeout_seconds;
+  c.render.timeout_seconds = c.timeout_seconds;
   if (o.has("connect-timeout")) {
     double v = o.vm["connect-timeout"].as<double>();
     if (!(v > 0)) return bad("--connect-timeout", "must be more than 0 seconds");
@@ -469,14 +489,20 @@ Expected<bool> read_thresholds(const ParsedOptions& o, CheckConfig& c) {
 
 Expected<bool> read_output_format(const ParsedOptions& o, CheckConfig& c) {
   if (!o.has("output-format")) return true;
-  std::string f = to_lower(o.get("output-format"));
-  if (f == "nagios")
-    c.format = OutputFormat::nagios;
-  else if (f == "json")
-    c.format = OutputFormat::json;
-  else
-    return bad("--output-format", "'" + f + "' (expected nagios or json)");
-  return true;
+  static constexpr std::pair<const char*, OutputFormat> kFormats[] = {
+      {"nagios", OutputFormat::nagios},
+      {"json", OutputFormat::json},
+      {"multi-line", OutputFormat::multi_line},
+      {"mp-test-json", OutputFormat::mp_test_json},
+  };
+  const std::string f = to_lower(o.get("output-format"));
+  for (const auto& [name, format] : kFormats)
+    if (f == name) {
+      c.format = format;
+      return true;
+    }
+  return bad("--output-format",
+             "'" + o.get("output-format") + "' (expected nagios, json, multi-line or mp-test-json)");
 }
 
 Expected<bool> read_credentials(const ParsedOptions& o, CheckConfig& c) {

@@ -41,10 +41,10 @@ po::options_description describe() {
       "Days the certificate must still be valid: WARN[,CRIT]; checks only the "
       "certificate unless --continue-after-certificate")("continue-after-certificate",
                                                          "With -C, also run the HTTP checks")(
-      "client-cert,J", str(), "Client certificate file (PEM)")("private-key,K", str(),
-                                                               "Private key of the client certificate (PEM)")(
-      "ca-cert", str(), "CA certificate file to verify the peer against")(
-      "verify-cert,D", "Verify the peer's certificate and host name")(
+      "client-cert,J", str(), "Client certificate file (PEM); implies -S")(
+      "private-key,K", str(), "Private key of the client certificate (PEM); implies -S")(
+      "ca-cert", str(), "CA certificate file to verify the peer against; implies -S")(
+      "verify-cert,D", "Verify the peer's certificate and host name; implies -S (as current check_curl)")(
       "expect,e", str(),
       "Comma-separated strings, one of which must be in the status line "
       "(skips all other status logic)")(
@@ -92,12 +92,19 @@ po::options_description describe() {
       "haproxy-protocol", "Send a HAProxy PROXY protocol v1 header")(
       "cookie-jar", str(), "Keep cookies in FILE (an empty name turns on cookies without a file)")(
       "warning,w", str(), "Response time range (seconds) for WARNING")(
-      "critical,c", str(), "Response time range (seconds) for CRITICAL")(
+      "critical,c", str(),
+      "Response time range (seconds) for CRITICAL (beyond -t, it raises -t to one second past it)")(
       "timeout,t", str(),
       "Seconds before the check gives up (default: 10); N:STATE also sets the timeout state")(
       "connect-timeout", po::value<double>(), "Seconds allowed for connecting (default: the whole timeout)")(
       "timeout-result", str(), "State on a timeout: ok|warning|critical|unknown (default: critical)")(
-      "output-format", str(), "nagios (default) or json: one JSON object on stdout, same exit code")(
+      "output-format", str(),
+      "nagios (default); json: one JSON object on stdout, same exit code; multi-line and "
+      "mp-test-json: current upstream check_curl's formats, a tree of subchecks as text or as JSON "
+      "(mp-test-json exits 0)")(
+      "compat", str(),
+      "Whose words the status line speaks where check_curl and check_http differ: check_curl "
+      "(default) or check_http (the default when the binary runs under the name check_http)")(
       "bearer-token-file", str(),
       "Send 'Authorization: Bearer <token>' with the token from the first line of FILE")(
       "bearer-token-env", str(),
@@ -187,7 +194,8 @@ std::string check_help_text() {
       << "       [-P string] [-m <min_pg_size>:<max_pg_size>] [-4|-6] [-N] [-M <age>]\n"
       << "       [-A string] [-k string] [-S <version>] [--sni] [-C <warn_age>[,<crit_age>]]\n"
       << "       [-T <content-type>] [-j method] [--expect-status LIST] [--status-state LIST]\n"
-      << "       [--output-format nagios|json] [--connect-timeout SECONDS]\n\n"
+      << "       [--output-format nagios|json|multi-line|mp-test-json] [--compat check_curl|check_http]\n"
+      << "       [--connect-timeout SECONDS]\n\n"
       << describe() << "\n"
       << "Ranges (-w, -c) use the Nagios syntax: 10, 10:, ~:10, 10:20, @10:20.\n"
       << "Verdicts: a status line that -e does not match is CRITICAL, 4xx WARNING, 5xx\n"
@@ -203,7 +211,8 @@ std::string check_help_text() {
   return out.str();
 }
 
-Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) {
+Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args,
+                                          const std::string& invoked_as) {
   ParsedOptions parsed;
   try {
     auto r = run_parser(args);
@@ -213,6 +222,7 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
     return Error{e.what()};
   }
   CheckConfig c;
+  if (invoked_as == "check_http") c.render.dialect = Dialect::check_http;
   if (parsed.has("help")) {
     c.action = Action::help;
     return c;
@@ -223,9 +233,9 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args) 
   }
   // In this order: the first bad option is the one named.
   static constexpr OptionReader kReaders[] = {
-      read_line_breaks, read_output_basics, read_target,       read_tls,        read_request,
-      read_redirects,   read_timeouts,      read_expectations, read_thresholds, read_output_format,
-      read_credentials, read_auth_checks,   read_health,       read_state,
+      read_line_breaks, read_output_basics, read_target,   read_tls,          read_request,
+      read_redirects,   read_thresholds,    read_timeouts, read_expectations, read_output_format,
+      read_credentials, read_auth_checks,   read_health,   read_state,
   };
   for (OptionReader read : kReaders)
     if (auto read_ok = read(parsed, c); !read_ok) return Error{read_ok.error()};

@@ -20,7 +20,9 @@
 namespace probewise {
 
 enum class Action { check, help, version };
-enum class OutputFormat { nagios, json };
+// nagios and json are probewise's; multi-line and mp-test-json current
+// upstream check_curl's (the latter exits 0 whatever the state).
+enum class OutputFormat { nagios, json, multi_line, mp_test_json };
 
 struct CheckConfig {
   Action action = Action::check;
@@ -37,7 +39,10 @@ struct CheckConfig {
   std::shared_ptr<SecretRegistry> secrets = std::make_shared<SecretRegistry>();
 };
 
-Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args);
+// invoked_as is the program's name: "check_http" speaks check_http's words
+// unless --compat says otherwise.
+Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args,
+                                          const std::string& invoked_as = "check_probewise");
 
 // The --help text (options from the same description the parser uses).
 std::string check_help_text();

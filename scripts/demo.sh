@@ -6,10 +6,13 @@
 # endpoints in collectd with probewise.so for DEMO_SECONDS (default 50),
 # with an API that turns from 200 to 401 half-way, and graphs of the
 # response times and states drawn with rrdtool into ${BUILD_DIR:-build}/demo.
+# It installs only what the demo needs and builds only the check (first, so
+# that its diagnoses come soonest) and the plugin; scripts/test.sh installs
+# and builds everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh
+scripts/install-deps.sh --demo
+PROBEWISE_BUILD_TARGETS=check_probewise scripts/build.sh -DPROBEWISE_BUILD_TESTS=OFF
 check=${BUILD_DIR:-build}/check_plugin/check_probewise
 
 work=$(mktemp -d)
@@ -58,6 +61,8 @@ run "the expired token's 401 as JSON" -H 127.0.0.1 -p "$port" -u /demo/unauthori
 # The same endpoints in a real collectd with probewise.so: every endpoint is
 # probed concurrently each interval; values go to CSV files, changes become
 # notifications (written to the log by the logfile plugin).
+echo "=== building probewise.so"
+PROBEWISE_BUILD_TARGETS=probewise scripts/build.sh -DPROBEWISE_BUILD_TESTS=OFF
 plugin=${BUILD_DIR:-build}/collectd_plugin/probewise.so
 if [ -x /usr/sbin/collectd ] && [ -f "$plugin" ]; then
   seconds=${DEMO_SECONDS:-50}

@@ -2,13 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what building, testing and the demo need on Debian 12, when it is
 # missing. Needs root (or sudo) only when something has to be installed.
+#
+#   scripts/install-deps.sh          everything (scripts/test.sh)
+#   scripts/install-deps.sh --demo   only what scripts/demo.sh needs: the
+#                                    check, the plugin, collectd, rrdtool
 set -euo pipefail
 
+demo_packages=(
+  build-essential cmake pkg-config
+  libcurl4-openssl-dev libssl-dev libboost-program-options-dev nlohmann-json3-dev
+  python3 openssl ca-certificates collectd-core collectd-dev librrd8 rrdtool
+)
 packages=(
   build-essential cmake pkg-config clang-format clang-tidy
   clang libclang-rt-14-dev
   libcurl4-openssl-dev libssl-dev libboost-program-options-dev nlohmann-json3-dev
   googletest libgtest-dev
+  # tests/peer: monitoring-plugins' own check_http.t and check_curl.t
+  libhttp-daemon-perl libhttp-daemon-ssl-perl libio-socket-ssl-perl libwww-perl liburi-perl libjson-perl
   python3 openssl ca-certificates collectd-core collectd-dev libpython3.11 valgrind
   # tests/distributed: two icinga2 daemons, collectd fan-in (network,
   # write_prometheus), the demo's rrdtool graphs; check_curl for bench/
@@ -27,6 +38,9 @@ packages=(
 )
 # tests/real's Node applications (npm ci from the npm registry at test time).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+if [ "${1:-}" = --demo ]; then
+  packages=("${demo_packages[@]}")
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -92,6 +92,7 @@ bool Judge::status() {
         std::string list;
         for (const auto& w : p_.expect_status_line) list += (list.empty() ? "" : ",") + w;
         add("ok", State::ok, "Status line output matched \"" + list + "\"");
+        v_.status_line_matched = true;
         return true;
       }
     }

@@ -38,7 +38,8 @@ struct Verdict {
   std::vector<std::string> reasons;  // every non-ok reason, primary first
   std::vector<Finding> findings;     // in status-line order
   Shape shape = Shape::http;
-  std::string headline;  // the shape's specific text (see render)
+  std::string headline;              // the shape's specific text (see render)
+  bool status_line_matched = false;  // -e matched: its finding comes first
   std::vector<std::string> hints;
   std::vector<std::string> evidence;
   std::optional<long> tls_days_left;

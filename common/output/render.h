@@ -12,10 +12,17 @@
 
 namespace probewise {
 
+// Whose words the first line speaks where the incumbents differ (SPEC 1.1):
+// check_curl's by default, check_http's under that name or --compat.
+enum class Dialect { check_curl, check_http };
+
 struct RenderOptions {
   bool extended_perfdata = false;  // -E
   bool show_body = false;          // -B
   int verbosity = 0;               // -v..-vvv
+  Dialect dialect = Dialect::check_curl;
+  std::string server_address;  // -I, else -H: check_http names it on a failed connect
+  int timeout_seconds = 10;    // -t: check_http names it on a timeout
   // Every secret the check holds, redacted by value (SPEC 1.6); without
   // it only URL secrets are, by shape.
   const SecretRegistry* secrets = nullptr;
@@ -23,7 +30,7 @@ struct RenderOptions {
 
 // The status line without perfdata, e.g.
 // "HTTP WARNING: HTTP/1.1 404 Not Found - 312 bytes in 0.004 second response time".
-std::string status_line(const ProbeResult& r, const Verdict& v);
+std::string status_line(const ProbeResult& r, const Verdict& v, const RenderOptions& o = {});
 
 // Trace (with -v), status line with perfdata, body (-B), then long output;
 // secrets redacted, server text printable (output/printable.h).
@@ -32,5 +39,13 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
 // One JSON object (SPEC 1.5), secrets redacted as render_nagios() does.
 std::string render_json(const ProbeResult& r, const Verdict& v, const Policy& p, std::time_t now,
                         const SecretRegistry* secrets = nullptr);
+
+// Current upstream check_curl's --output-format values: the result as a tree
+// of subchecks, "[STATE] - summary" with indented "\_[STATE] - ..." lines
+// (multi-line), or that tree as one JSON object (mp-test-json).
+std::string render_multi_line(const ProbeResult& r, const Verdict& v, const Policy& p,
+                              const RenderOptions& o);
+std::string render_mp_test_json(const ProbeResult& r, const Verdict& v, const Policy& p,
+                                const RenderOptions& o);
 
 }  // namespace probewise

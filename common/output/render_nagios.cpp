@@ -3,6 +3,7 @@
 
 #include "base/text.h"
 #include "judge/reason.h"
+#include "output/check_http_words.h"
 #include "output/perfdata.h"
 #include "output/printable.h"
 #include "output/render.h"
@@ -11,16 +12,26 @@
 namespace probewise {
 namespace {
 
+// Both incumbents: "Status line output matched "200" - string 'x' not
+// found on '...', page size 5 too small".
 std::string joined_messages(const Verdict& v) {
   std::string out;
-  for (const auto& f : v.findings)
-    if (!f.message.empty()) out += (out.empty() ? "" : ", ") + f.message;
+  std::size_t shown = 0;
+  for (const auto& f : v.findings) {
+    if (f.message.empty()) continue;
+    if (shown > 0) out += shown == 1 && v.status_line_matched ? " - " : ", ";
+    out += f.message;
+    ++shown;
+  }
   return out;
 }
 
 }  // namespace
 
-std::string status_line(const ProbeResult& r, const Verdict& v) {
+std::string status_line(const ProbeResult& r, const Verdict& v, const RenderOptions& o) {
+  const bool check_http = o.dialect == Dialect::check_http;
+  if (check_http)
+    if (auto lines = check_http_failure_lines(r, v, o)) return *lines;
   const std::string state(state_name(v.state));
   switch (v.shape) {
     case Shape::transport:
@@ -35,8 +46,10 @@ std::string status_line(const ProbeResult& r, const Verdict& v) {
   std::snprintf(tail, sizeof tail, " - %llu bytes in %.3f second response time",
                 static_cast<unsigned long long>(r.header_bytes) + r.body_bytes,
                 static_cast<double>(r.timings.total_us) / 1e6);
-  return "HTTP " + state + ": " + r.http_version + " " + std::to_string(r.status) + " " + r.reason_phrase +
-         (msg.empty() ? "" : " - " + msg) + tail;
+  // check_http prints the status line as it came, or only the matched -e.
+  std::string head = r.http_version + " " + std::to_string(r.status) + " " + r.reason_phrase;
+  if (check_http) head = v.status_line_matched ? "" : r.status_line;
+  return "HTTP " + state + ": " + head + (msg.empty() ? "" : (head.empty() ? "" : " - ") + msg) + tail;
 }
 
 std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& p, const RenderOptions& o) {
@@ -49,7 +62,7 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
 
   NagiosLayout layout;
   layout.status = out.size();
-  out += status_line(r, v);
+  out += status_line(r, v, o);
   layout.perfdata = out.size();
   if (v.shape == Shape::http) {
     auto perf = check_perfdata(r, p, o.extended_perfdata);

@@ -58,13 +58,15 @@ class Env:
     run_env = None
 
 
-def _start_server(name, tls=None):
+def _start_server(name, tls=None, client_ca=None):
     port_file = os.path.join(Env.tmp, name + ".port")
     log = open(os.path.join(Env.tmp, name + ".log"), "wb")
     cmd = [sys.executable, os.path.join(SERVERS_DIR, "testserver.py"), "--port-file", port_file,
            "--exit-with-parent"]
     if tls:
         cmd += ["--tls", os.path.join(Env.certs, tls + ".pem"), os.path.join(Env.certs, tls + ".key")]
+    if client_ca:
+        cmd += ["--client-ca", os.path.join(Env.certs, client_ca + ".pem")]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     log.close()
     Env.servers[name] = (proc, None)
@@ -130,6 +132,7 @@ def setUpModule():
     _start_server("https_ca", tls="server")       # signed by the test CA, CN localhost
     _start_server("https_near", tls="nearexpiry")  # expires in about 2 days
     _start_server("https_expired", tls="expired")  # expired in 2020
+    _start_server("https_mtls", tls="server", client_ca="ca")  # wants a client certificate
 
     # A port that refuses connections: bound, never listening, held open so
     # that nobody else can take it while the tests run.
@@ -656,6 +659,26 @@ class TlsTest(CheckTestCase):
             with self.subTest(args=args):
                 self.check(args + ["-t", "5"], rc, first=first, within=5)
 
+    def test_options_that_imply_tls(self):
+        # -J/-K (and --ca-cert) turn TLS on in check_http and check_curl: no -S
+        # needed, and port 443 is the default then.
+        cert, key, ca = (os.path.join(Env.certs, n) for n in ("client.pem", "client.key", "ca.pem"))
+        mtls = ["-I", "127.0.0.1", "-p", str(port("https_mtls")), "-u", "/"]
+        cases = [
+            (mtls + ["-J", cert, "-K", key], 0, "HTTP OK: HTTP/1.1 200 OK - "),
+            (mtls + ["-S", "-J", cert, "-K", key], 0, "HTTP OK: HTTP/1.1 200 OK - "),
+            # the server does want the certificate: without it, no handshake
+            (mtls + ["-S"], 2, "HTTP CRITICAL - "),
+            (["-H", "localhost", "-I", "127.0.0.1", "-p", str(port("https_ca")), "--ca-cert", ca], 0,
+             "HTTP OK: HTTP/1.1 200 OK - "),
+        ]
+        if not IS_CHECK_CURL:  # -D implies TLS in current check_curl, not in 2.3.3
+            cases.append((["-H", "localhost", "-I", "127.0.0.1", "-p", str(port("https_ca")), "-D",
+                           "--ca-cert", ca], 0, "HTTP OK: HTTP/1.1 200 OK - "))
+        for args, rc, first in cases:
+            with self.subTest(args=args):
+                self.check(args + ["-t", "5"], rc, first=first, within=5)
+
     def test_tls_error_text(self):
         # libcurl's message carries OpenSSL's text for its error codes (the
         # check loads OpenSSL's error strings only when it needs them).
@@ -683,6 +706,80 @@ class TlsTest(CheckTestCase):
                     self.assertIn(label, perf, str(result))
                 for label in labels:
                     self.assertRegex(perf[label], r"^\d+\.\d+s;", str(result))
+
+
+@probewise_only
+class IncumbentWordsTest(CheckTestCase):
+    """check_http's words under that name or with --compat=check_http, and
+    current upstream check_curl's --output-format values (SPEC 1.1)."""
+
+    def as_check_http(self):
+        link = os.path.join(Env.tmp, "check_http")
+        if not os.path.lexists(link):
+            os.symlink(CHECK, link)
+        return link
+
+    def run_named(self, program, args):
+        run_env = dict(Env.run_env)
+        run_env.update(PROBEWISE_STATE_DIR=tempfile.mkdtemp(prefix="state-", dir=Env.tmp))
+        proc = subprocess.run([program] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=HARD_TIMEOUT, env=run_env)
+        return Result(args, proc, 0)
+
+    def test_expect_matched(self):
+        args = self.http("/statuscode/201") + ["-e", "200,201,202"]
+        check_http = re.compile(r'^HTTP OK: Status line output matched "200,201,202" - \d+ bytes in '
+                                r'\d+\.\d{3} second response time \|time=')
+        for result in (self.run_named(self.as_check_http(), args),
+                       self.run_check(args + ["--compat=check_http"])):
+            self.assertEqual(result.rc, 0, str(result))
+            self.assertRegex(result.first, check_http, str(result))
+        result = self.run_check(args)
+        self.assertEqual(result.rc, 0, str(result))
+        self.assertTrue(result.first.startswith(
+            'HTTP OK: HTTP/1.1 201 Created - Status line output matched "200,201,202" - '), str(result))
+        # --compat wins over the name
+        result = self.run_named(self.as_check_http(), args + ["--compat", "check_curl"])
+        self.assertTrue(result.first.startswith("HTTP OK: HTTP/1.1 201 Created - "), str(result))
+
+    def test_connection_refused(self):
+        args = ["-H", "127.0.0.1", "-p", str(Env.refused_port), "-t", "5"]
+        result = self.run_named(self.as_check_http(), args)
+        self.assertEqual(result.rc, 2, str(result))
+        self.assertEqual(result.lines[:2], [
+            "connect to address 127.0.0.1 and port %d: Connection refused" % Env.refused_port,
+            "HTTP CRITICAL - Unable to open TCP socket"], str(result))
+        self.assertIn("Reason: net.refused", result.out, str(result))
+
+    def test_bad_compat(self):
+        result = self.check(self.http("/") + ["--compat=check_tcp"], 3, first="HTTP UNKNOWN - ")
+        self.assertIn("--compat", result.first, str(result))
+        self.assertEqual(len(result.lines), 1, str(result))
+
+    def test_multi_line(self):
+        result = self.check(self.http("/statuscode/503") + ["--output-format=multi-line"], 2,
+                            first="[CRITICAL] - HTTP/1.1 503 Service Unavailable - ")
+        self.assertIn("\t\\_[CRITICAL] - Testing http://127.0.0.1:%d/statuscode/503" % port("http"),
+                      result.out, str(result))
+        self.assertIn("\t\t\\_[CRITICAL] - Reason: http.server_error", result.out, str(result))
+        self.assertRegex(result.lines[-1], r"\|time=\d+\.\d{6}s;;;0\.000000;10\.000000 size=\d+B;;;0$",
+                         str(result))
+        self.assertEqual(result.out.count("|"), 1, str(result))
+
+    def test_mp_test_json(self):
+        for path, state in (("/statuscode/503", "CRITICAL"), ("/", "OK")):
+            with self.subTest(path=path):
+                # exit 0 whatever the state, as upstream: the state is in the JSON
+                result = self.check(self.http(path) + ["--output-format=MP-TEST-JSON"], 0)
+                doc = json.loads(result.out)
+                self.assertEqual(doc["state"], state, str(result))
+                self.assertEqual(doc["checks"][0]["state"], state, str(result))
+                labels = [pd["label"] for sc in doc["checks"][0]["checks"] for pd in sc.get("perfdata", [])]
+                self.assertEqual(labels[:2], ["time", "size"], str(result))
+
+    def test_bad_output_format(self):
+        result = self.check(self.http("/") + ["--output-format=xml"], 3, first="HTTP UNKNOWN - ")
+        self.assertIn("mp-test-json", result.first, str(result))
 
 
 class HostileServerTest(CheckTestCase):

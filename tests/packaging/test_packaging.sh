@@ -177,6 +177,13 @@ for f in usr/lib/collectd/probewise.so etc/collectd/collectd.conf.d/probewise.co
   grep -q " \./$f\$" <<<"$listing" || fail "$f missing from $(basename "$collectd_deb")"
 done
 dpkg-deb -f "$collectd_deb" Depends | grep_q "collectd-core (>= " || fail "collectd-probewise does not depend on collectd-core"
+# Nothing under the incumbents' names: check_http and check_curl stay
+# monitoring-plugins' (a link named check_http is the user's choice).
+for deb in "$check_deb" "$collectd_deb"; do
+  if dpkg-deb -c "$deb" | grep -E '/check_(http|curl)( |$)'; then
+    fail "$(basename "$deb") installs a file under an incumbent's name"
+  fi
+done
 
 step "install"
 installed=1

@@ -9,6 +9,7 @@
 #   selfsigned.pem / selfsigned.key  self-signed, CN="probewise test", 400 days
 #   nearexpiry.pem / nearexpiry.key  CN="probewise near expiry", valid for about 2 days, signed by the CA
 #   expired.pem / expired.key        CN="probewise expired", notAfter in the past, signed by the CA
+#   client.pem / client.key          CN="probewise monitor", a client certificate signed by the CA
 set -eu
 
 if [ $# -ne 1 ]; then
@@ -48,6 +49,13 @@ signed() {
 
 signed server localhost 400
 signed nearexpiry "probewise near expiry" 2
+
+# A client certificate for mutual TLS (-J/-K).
+newkey client.key
+quiet openssl req -new -key client.key -subj "/CN=probewise monitor" -out client.csr
+printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > client.ext
+quiet openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+    -sha256 -days 400 -extfile client.ext -out client.pem
 
 # Self-signed, not trusted by anything.
 newkey selfsigned.key

@@ -104,6 +104,72 @@ TEST(Options, RedirectModes) {
   EXPECT_NE(parse_error({"-H", "h", "-f", "sideways"}).find("sideways"), std::string::npos);
 }
 
+// check_curl (2.3.3 and master, check_curl.c's 'C', 'J', 'K',
+// CA_CERT_OPTION and, in master, 'D') and check_http turn TLS on for options
+// that only mean something over TLS; port 443 unless -p says otherwise.
+TEST(Options, TlsOnlyOptionsImplyTls) {
+  for (const std::vector<std::string>& extra :
+       std::vector<std::vector<std::string>>{{"-J", "c.pem", "-K", "k.pem"},
+                                             {"-J", "c.pem"},
+                                             {"--private-key", "k.pem"},
+                                             {"--ca-cert", "ca.pem"},
+                                             {"-D"},
+                                             {"-C", "30"}}) {
+    std::vector<std::string> args{"-H", "h", "-u", "/x"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    EXPECT_EQ(parse_ok(args).spec.url, "https://h:443/x") << extra[0];
+    args.insert(args.end(), {"-p", "8443"});
+    EXPECT_EQ(parse_ok(args).spec.url, "https://h:8443/x") << extra[0];
+  }
+  // An -S version stays whatever comes after it.
+  auto c = parse_ok({"-H", "h", "-S1.2", "-J", "c.pem", "-K", "k.pem"});
+  EXPECT_EQ(c.spec.tls_min, TlsVersion::v1_2);
+  EXPECT_EQ(c.spec.client_cert, "c.pem");
+  EXPECT_EQ(c.spec.client_key, "k.pem");
+  EXPECT_EQ(parse_ok({"-H", "h"}).spec.url, "http://h:80/");
+}
+
+// check_http and check_curl 2.3.3: a critical response time past the
+// timeout raises the timeout to one second beyond it.
+TEST(Options, CriticalBeyondTheTimeoutRaisesIt) {
+  auto c = parse_ok({"-H", "h", "-t", "5", "-c", "12.5"});
+  EXPECT_EQ(c.timeout_seconds, 13);
+  EXPECT_EQ(c.spec.timeout_ms, 13000);
+  EXPECT_DOUBLE_EQ(c.policy.timeout_seconds, 13);
+  EXPECT_EQ(parse_ok({"-H", "h", "-t", "5", "-c", "4"}).timeout_seconds, 5);
+  EXPECT_EQ(parse_ok({"-H", "h", "-t", "5", "-c", "20:"}).timeout_seconds, 5);  // no end to reach
+  EXPECT_EQ(parse_ok({"-H", "h", "-c", "30"}).timeout_seconds, 31);
+}
+
+// check_http's words under that name (a link) or --compat; the option wins.
+TEST(Options, CompatDialect) {
+  EXPECT_EQ(parse_ok({"-H", "h"}).render.dialect, Dialect::check_curl);
+  auto c = parse_check_options({"-H", "h"}, "check_http");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->render.dialect, Dialect::check_http);
+  EXPECT_EQ(c->render.server_address, "h");
+  c = parse_check_options({"-H", "h", "--compat=check_curl"}, "check_http");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->render.dialect, Dialect::check_curl);
+  c = parse_check_options({"-H", "h", "-I", "192.0.2.1", "--compat", "CHECK_HTTP"});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->render.dialect, Dialect::check_http);
+  EXPECT_EQ(c->render.server_address, "192.0.2.1");
+  EXPECT_NE(parse_error({"-H", "h", "--compat=nagios"}).find("--compat"), std::string::npos);
+}
+
+TEST(Options, OutputFormats) {
+  const std::pair<const char*, OutputFormat> cases[] = {
+      {"nagios", OutputFormat::nagios},
+      {"json", OutputFormat::json},
+      {"multi-line", OutputFormat::multi_line},
+      {"Multi-Line", OutputFormat::multi_line},
+      {"mp-test-json", OutputFormat::mp_test_json},
+  };
+  for (const auto& [name, format] : cases)
+    EXPECT_EQ(parse_ok({"-H", "h", "--output-format", name}).format, format) << name;
+}
+
 TEST(Options, TimeoutsAndThresholds) {
   auto c = parse_ok({"-H", "h", "-t", "5", "-w", "1.5", "-c", "3", "--connect-timeout", "0.5",
                      "--timeout-result", "warning"});
