@@ -26,6 +26,16 @@ std::string joined_messages(const Verdict& v) {
   return out;
 }
 
+// check_http's words for a failed connection put a line of the socket
+// layer's before the status line (check_http_words.h): all of it is ours,
+// kept as lines; the last line is the status line.
+std::size_t own_lines_before(const ProbeResult& r, const Verdict& v, const RenderOptions& o,
+                             const std::string& line) {
+  if (o.dialect != Dialect::check_http || !check_http_failure_lines(r, v, o)) return 0;
+  const auto last = line.rfind('\n');
+  return last == std::string::npos ? 0 : last + 1;
+}
+
 }  // namespace
 
 std::string status_line(const ProbeResult& r, const Verdict& v, const RenderOptions& o) {
@@ -61,8 +71,11 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
            "\n";
 
   NagiosLayout layout;
+  const std::string line = status_line(r, v, o);
+  const std::size_t own = own_lines_before(r, v, o, line);
+  out.append(line, 0, own);
   layout.status = out.size();
-  out += status_line(r, v, o);
+  out.append(line, own);
   layout.perfdata = out.size();
   if (v.shape == Shape::http) {
     auto perf = check_perfdata(r, p, o.extended_perfdata);
