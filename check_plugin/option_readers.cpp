@@ -331,6 +331,7 @@ Expected<bool> read_request(const ParsedOptions& o, CheckConfig& c) {
   if (o.has("post")) {
     s.has_body = true;
     s.body = o.get("post");
+    c.secrets->put("-P", form_secrets(s.body));  // a login form's password
     if (s.method.empty()) s.method = "POST";
   }
   if (o.has("content-type")) s.content_type = o.get("content-type");

@@ -84,6 +84,7 @@ const EndpointKey kEndpointKeys[] = {
        if (!s) return Problem{"the request body as one string", false};
        b.e.job.spec.has_body = true;
        b.e.job.spec.body = *s;
+       keep_secrets(b, "Post", form_secrets(*s));  // a login form's password
        return std::nullopt;
      },
      true, false},

@@ -275,6 +275,23 @@ std::vector<std::string> header_secrets(std::string_view line) {
   return out;
 }
 
+std::vector<std::string> form_secrets(std::string_view body) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < body.size();) {
+    std::size_t end = body.find('&', start);
+    if (end == std::string_view::npos) end = body.size();
+    const std::string_view field = body.substr(start, end - start);
+    const auto equals = field.find('=');
+    if (equals != std::string_view::npos && is_secret_query_name(field.substr(0, equals))) {
+      std::string value(field.substr(equals + 1));
+      std::replace(value.begin(), value.end(), '+', ' ');
+      out.push_back(percent_decoded(value));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 std::vector<std::string> userinfo_secrets(std::string_view url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return {};

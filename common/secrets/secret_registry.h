@@ -76,6 +76,9 @@ std::vector<std::string> basic_secrets(std::string_view user_password);
 // x" -> x), a Basic value's decoded user:password and password, and each
 // parameter's value ("a=1; session=x", "Digest response=\"x\"").
 std::vector<std::string> header_secrets(std::string_view line);
+// The values of the credential-named fields of a form body (-P
+// "username=mon&password=x" -> x; is_secret_query_name), decoded.
+std::vector<std::string> form_secrets(std::string_view body);
 // The userinfo of an absolute URL ("http://user:pw@host/"), decoded, as
 // basic_secrets(); none when it has none.
 std::vector<std::string> userinfo_secrets(std::string_view url);

@@ -121,7 +121,14 @@ def oauth_token(tag):
             forms(token) | forms(client) | {b64("mon:" + client)})
 
 
+def post_form(tag):
+    # A login form posted with -P: its password field is a secret too.
+    pw = "formpw-%s-61" % tag
+    return ["-P", "username=monitor&password=" + pw.replace("-", "%2D")], {}, forms(pw)
+
+
 KINDS = {
+    "post_form": post_form,
     "a": basic_option, "basic_auth_file": basic_file, "bearer_token_file": bearer_file,
     "bearer_token_env": bearer_env, "header_file": header_file, "k_api_key": k_api_key,
     "k_unknown_name": k_unknown_name, "k_authorization_basic": k_authorization_basic, "k_cookie": k_cookie,

@@ -25,7 +25,8 @@ Routes:
   /token                     an OAuth 2.0 client-credentials answer: {"access_token": TOKEN, ...}
   /echo/SHAPE[?status=N]     a hostile server: echoes every credential the request carried (every
                              header value but the standard ones, a Basic header's decoded user:password
-                             and password, each cookie value) inside an answer of SHAPE (see ECHO)
+                             and password, each cookie value, each field of a form body) inside an
+                             answer of SHAPE (see ECHO)
   /answer?status=N[&reason=R][&location=L][&www=W][&body=B][&type=T]
                              exactly that answer: a test's hostile reason phrase, challenge,
                              Location or body (each may hold '|', ESC, BEL ...)
@@ -80,9 +81,10 @@ STANDARD = {"host", "user-agent", "accept", "accept-encoding", "content-length",
             "expect"}
 
 
-def echoed_values(headers):
-    """What a careless server repeats: each credential the request carried, in every usual form."""
-    out = []
+def echoed_values(headers, body=""):
+    """What a careless server repeats: each credential the request carried (its headers, the
+    fields of a form body), in every usual form."""
+    out = [value for _, value in urllib.parse.parse_qsl(body)]
     for name, value in headers:
         if name.lower() in STANDARD:
             continue
@@ -171,7 +173,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             headers = [("WWW-Authenticate", 'Bearer realm="api"')] if status == 401 else []
             return self.reply(status, "landed %d\n" % status, headers)
         if url.path.startswith("/echo/"):
-            value = " ".join(echoed_values(self.headers.items())) or "nothing"
+            value = " ".join(echoed_values(self.headers.items(), body)) or "nothing"
             status, reason, headers, body, ctype = ECHO[url.path[6:]](value)
             return self.reply(int(query.get("status", status)), body, headers, content_type=ctype, reason=reason)
         if url.path == "/answer":

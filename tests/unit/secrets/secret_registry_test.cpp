@@ -136,6 +136,15 @@ TEST(SecretParts, HeaderValues) {
   EXPECT_TRUE(header_secrets("X-Empty:").empty());
 }
 
+TEST(SecretParts, FormFields) {
+  EXPECT_EQ(form_secrets("grant_type=password&username=mon&password=p%40ss+word&scope=read"),
+            std::vector<std::string>{"p@ss word"});
+  EXPECT_EQ(form_secrets("client_id=mon&client_secret=cs-1&api_key=k-2"),
+            (std::vector<std::string>{"cs-1", "k-2"}));
+  EXPECT_TRUE(form_secrets(R"({"password": "json is not a form"})").empty());
+  EXPECT_TRUE(form_secrets("").empty());
+}
+
 TEST(SecretParts, Userinfo) {
   EXPECT_EQ(userinfo_secrets("http://mon:p%40ss@h.example/x"),
             (std::vector<std::string>{"p@ss", "mon:p@ss", base64_encode("mon:p@ss")}));
