@@ -11,6 +11,7 @@
 
 #include "base/version.h"
 #include "check/check_run.h"
+#include "check/vantage_run.h"
 #include "credentials/credentials.h"
 #include "credentials/file_access.h"
 #include "extra_opts.h"
@@ -71,6 +72,33 @@ std::string render(const probewise::CheckConfig& c, const probewise::ProbeResult
   return probewise::render_nagios(result, verdict, c.policy, c.render);
 }
 
+// Skips exit handlers (OpenSSL's clean-up costs more than the check):
+// everything is written and nothing else is left to release.
+[[noreturn]] void finish(int state) {
+  std::fflush(stdout);
+#if defined(__SANITIZE_ADDRESS__)
+  __lsan_do_leak_check();  // _exit below skips the sanitizer's own check at exit
+#endif
+  _exit(state);
+}
+
+// --vantage: the same check from each vantage at once, one combined verdict.
+int run_from_vantages(const probewise::CheckConfig& c, const probewise::CheckJob& job,
+                      const std::vector<std::string>& notes) {
+  using namespace probewise;
+  auto requests = vantage_requests(job.spec, c.vantages, c.secrets.get());
+  if (!requests) return unknown(requests.error(), c.secrets.get());
+  VantagesResult result = run_vantages(job, c.vantages, *requests, c.vantage_rule);
+  alarm(0);
+  result.notes.insert(result.notes.end(), notes.begin(), notes.end());
+  for (auto& note : credential_file_notes(c.credentials, c.oauth2)) result.notes.push_back(std::move(note));
+  if (c.format == OutputFormat::json)
+    print(render_vantages_json(result, c.policy, std::time(nullptr), c.secrets.get()));
+  else
+    print(render_vantages_nagios(result, c.policy, c.render));
+  finish(static_cast<int>(result.combined.state));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,7 +121,9 @@ int main(int argc, char** argv) {
     }
     // The check owns its process: it spares OpenSSL what this run cannot use
     // (an OAuth token endpoint may be https, or behind one).
-    lighten_openssl_startup(c.oauth2.has_value() || may_use_tls(c.spec, process_environment()));
+    bool tls = c.oauth2.has_value() || may_use_tls(c.spec, process_environment());
+    for (const auto& v : c.vantages) tls = tls || may_use_tls(from_vantage(c.spec, v), process_environment());
+    lighten_openssl_startup(tls);
     if (!global_init()) return unknown("curl_global_init failed");
     g_timeout_state = static_cast<int>(c.policy.timeout_state);
     if (c.render.dialect == Dialect::check_http)
@@ -105,6 +135,7 @@ int main(int argc, char** argv) {
     CheckJob job{c.spec, c.policy, c.oauth2, c.state, c.secrets};
     auto applied = apply_credentials(c.credentials, job.spec, process_getenv, c.secrets.get());
     if (!applied) return unknown(applied.error(), c.secrets.get());
+    if (!c.vantages.empty()) return run_from_vantages(c, job, *applied);
     CheckOutcome outcome = run_check(job);
     alarm(0);
     // Credential files that are no regular file, or that others may read:
@@ -113,13 +144,7 @@ int main(int argc, char** argv) {
     for (auto& note : credential_file_notes(c.credentials, c.oauth2))
       outcome.verdict.notes.push_back(std::move(note));
     print(render(c, outcome.result, outcome.verdict));
-    std::fflush(stdout);
-#if defined(__SANITIZE_ADDRESS__)
-    __lsan_do_leak_check();  // _exit below skips the sanitizer's own check at exit
-#endif
-    // Skip exit handlers (OpenSSL's clean-up costs more than the check):
-    // everything is written and nothing else is left to release.
-    _exit(c.format == OutputFormat::mp_test_json ? 0 : static_cast<int>(outcome.verdict.state));
+    finish(c.format == OutputFormat::mp_test_json ? 0 : static_cast<int>(outcome.verdict.state));
   } catch (const std::exception& e) {
     return unknown(std::string("internal error: ") + e.what());
   } catch (...) {

@@ -210,6 +210,9 @@ constexpr SentOption kSentOptions[] = {
     {"oauth2-token-url", "--oauth2-token-url", "a URL"},
     {"oauth2-client-id", "--oauth2-client-id", "a client id"},
     {"oauth2-scope", "--oauth2-scope", "a scope"},
+    {"vantage", "--vantage", "a vantage"},
+    {"source-address", "--source-address", "an address"},
+    {"interface", "--interface", "an interface"},
 };
 
 // A header the user gave whose value is a secret: every one but the public
@@ -550,8 +553,10 @@ Expected<bool> read_state(const ParsedOptions& o, CheckConfig& c) {
   // What this check checks: its options, less those that only change how it
   // reports or where it keeps state.
   static const std::set<std::string> ignored{
-      "verbose",        "output-format",     "state-dir", "state-key", "no-state", "timeout",
-      "timeout-result", "extended-perfdata", "show-body", "link",      "nohtml"};
+      "verbose", "output-format", "state-dir", "state-key", "no-state", "timeout", "timeout-result",
+      "extended-perfdata", "show-body", "link", "nohtml",
+      // Each vantage and their combination are keyed by their own definitions.
+      "vantage", "vantage-quorum"};
   for (const auto& option : o.vm) {
     if (ignored.count(option.first)) continue;
     c.state.identity += option.first + "=";

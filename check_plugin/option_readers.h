@@ -40,5 +40,6 @@ Expected<bool> read_credentials(const ParsedOptions& o, CheckConfig& c);    // f
 Expected<bool> read_auth_checks(const ParsedOptions& o, CheckConfig& c);    // --token-expiry ...
 Expected<bool> read_health(const ParsedOptions& o, CheckConfig& c);         // --health
 Expected<bool> read_state(const ParsedOptions& o, CheckConfig& c);          // --state-dir ...
+Expected<bool> read_vantages(const ParsedOptions& o, CheckConfig& c);  // --vantage ... (vantage_options.cpp)
 
 }  // namespace probewise

@@ -31,7 +31,17 @@ po::options_description describe() {
       "hostname,H", str(), "Host name for the Host header and SNI; append :PORT to put a port in the header")(
       "IP-address,I", str(), "Address to connect to, leaving the Host header as it is")(
       "port,p", po::value<int>(), "Port (default: 80, or 443 with -S)")("use-ipv4,4", "Use IPv4 only")(
-      "use-ipv6,6", "Use IPv6 only")(
+      "source-address", str(), "Leave from this source address of the host")(
+      "interface", str(), "Leave through this network interface")(
+      "vantage", po::value<Strings>()->composing(),
+      "Probe from several vantages at once and compare their answers: NAME=source:ADDRESS, "
+      "NAME=interface:IF, NAME=via:PROXY_URL[,proxy-auth-file=FILE][,proxy-ca-cert=FILE] (http, https, "
+      "socks4, "
+      "socks4a, socks5, socks5h; the auth file holds user:password, the CA verifies an https proxy), or "
+      "NAME=direct (the check's own way out); repeat for each")(
+      "vantage-quorum", po::value<int>(),
+      "How many vantages must fail on the network path for CRITICAL (default: all of them)")("use-ipv6,6",
+                                                                                             "Use IPv6 only")(
       "url,u", str(),
       "Path to request (default: /); a full URL sends the request through -H/-I:-p as a proxy")(
       "ssl,S", po::value<std::string>()->implicit_value(""),
@@ -235,7 +245,7 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args,
   static constexpr OptionReader kReaders[] = {
       read_line_breaks, read_output_basics, read_target,   read_tls,          read_request,
       read_redirects,   read_thresholds,    read_timeouts, read_expectations, read_output_format,
-      read_credentials, read_auth_checks,   read_health,   read_state,
+      read_credentials, read_auth_checks,   read_health,   read_state,        read_vantages,
   };
   for (OptionReader read : kReaders)
     if (auto read_ok = read(parsed, c); !read_ok) return Error{read_ok.error()};

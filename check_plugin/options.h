@@ -10,9 +10,11 @@
 
 #include "base/expected.h"
 #include "check/check_run.h"
+#include "compare/vantages.h"
 #include "credentials/credentials.h"
 #include "http/proxy.h"
 #include "http/request_spec.h"
+#include "http/vantage.h"
 #include "judge/policy.h"
 #include "output/render.h"
 #include "secrets/secret_registry.h"
@@ -34,6 +36,8 @@ struct CheckConfig {
   CredentialOptions credentials;
   std::optional<OAuth2Config> oauth2;
   StateOptions state;
+  std::vector<Vantage> vantages;  // --vantage: none = one plain check
+  VantageRule vantage_rule;
   // Every secret given on the command line (-a, -b, -k, userinfo), as it
   // is read; the credential files, variables and OAuth add theirs later.
   std::shared_ptr<SecretRegistry> secrets = std::make_shared<SecretRegistry>();

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "base/text.h"
+#include "check/prober_steps.h"
 #include "credentials/credentials.h"
 
 namespace probewise {
@@ -14,10 +15,6 @@ namespace {
 
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
-
-// Token requests share the prober with the probes: their ids lie above
-// every endpoint index.
-constexpr std::uint64_t kTokenIdBase = std::uint64_t{1} << 40;
 
 // The state file is rewritten when what it says changes, and otherwise at
 // most this often (so that "last seen" stays roughly current).
@@ -169,8 +166,8 @@ int Scheduler::poll(int max_wait_ms) {
   if (prober_.in_flight() > 0) {
     auto done = prober_.run(ms_until_wake(now, max_wait_ms));
     for (auto& [id, result] : done) {
-      if (id >= kTokenIdBase)
-        on_token(static_cast<std::size_t>(id - kTokenIdBase), result);
+      if (id >= kTokenFetchIdBase)
+        on_token(static_cast<std::size_t>(id - kTokenFetchIdBase), result);
       else
         on_answer(static_cast<std::size_t>(id), std::move(result));
     }
@@ -257,21 +254,11 @@ void Scheduler::advance(std::size_t i) {
         else
           pending_.push_back(i);
         return;
-      case CheckSteps::Next::token: {
-        auto got = tokens_.acquire(static_cast<std::size_t>(r.token_slot), i,
-                                   r.steps->wants_fresh_token() ? r.steps->refused_token() : std::string(),
-                                   static_cast<std::time_t>(wall()), r.steps->budget_left_ms(now_ms()));
-        if (got.grant) {
-          r.steps->give_token(got.grant->token, got.grant->from_cache);
+      case CheckSteps::Next::token:
+        if (take_token(*r.steps, tokens_, static_cast<std::size_t>(r.token_slot), i, prober_,
+                       static_cast<std::time_t>(wall()), now_ms()))
           continue;
-        }
-        if (got.failed) {
-          r.steps->token_failed(*got.failed);
-          continue;
-        }
-        if (got.fetch) prober_.start(kTokenIdBase + static_cast<std::uint64_t>(r.token_slot), *got.fetch);
         return;  // waits for the token endpoint
-      }
       case CheckSteps::Next::done: finish(i); return;
     }
   }
@@ -293,18 +280,10 @@ void Scheduler::on_answer(std::size_t i, ProbeResult result) {
 }
 
 void Scheduler::on_token(std::size_t slot, const ProbeResult& result) {
-  if (slot >= tokens_.size()) return;
-  auto delivery = tokens_.complete(slot, result, static_cast<std::time_t>(wall()));
-  for (std::size_t i : delivery.waiters) {
-    if (i >= runtime_.size()) continue;
-    Runtime& r = runtime_[i];
-    if (!r.steps || r.steps->next() != CheckSteps::Next::token) continue;
-    if (delivery.token)
-      r.steps->give_token(*delivery.token, false);
-    else
-      r.steps->token_failed(delivery.failure);
-    advance(i);
-  }
+  auto fetched = token_fetched(
+      tokens_, slot, result, static_cast<std::time_t>(wall()),
+      [this](std::size_t i) { return i < runtime_.size() ? runtime_[i].steps.get() : nullptr; });
+  for (std::size_t i : fetched.waiters) advance(i);
 }
 
 void Scheduler::finish(std::size_t i) {

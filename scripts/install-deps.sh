@@ -31,10 +31,17 @@ packages=(
   # by the tests in the foreground with a private configuration
   apache2 apache2-utils libapache2-mod-auth-openidc libapache2-mod-security2 modsecurity-crs
   nginx-light haproxy caddy lighttpd squid
+  # tests/integration/test_vantages.py: a SOCKS5 vantage with its own outgoing address
+  microsocks
   python3-django python3-djangorestframework python3-djangorestframework-simplejwt python3-django-health-check
   python3-fastapi python3-uvicorn python3-jwt python3-flask python3-flask-httpauth python3-flask-login
   python3-flask-limiter
   docker-registry prometheus prometheus-alertmanager etcd-server
+  # tests/real, issue 19: brokers, time-series stores, daemons, caches,
+  # filtering proxies, a servlet container and more Python frameworks
+  rabbitmq-server influxdb victoria-metrics nats-server syncthing transmission-daemon radicale
+  varnish varnish-modules tinyproxy privoxy tomcat10 tomcat10-admin
+  python3-cherrypy3 python3-bottle python3-falcon python3-waitress
 )
 # tests/real's Node applications (npm ci from the npm registry at test time).
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

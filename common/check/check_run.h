@@ -11,9 +11,11 @@
 #include <string>
 
 #include "check/check_steps.h"
+#include "check/token_desk.h"
 #include "credentials/oauth2.h"
 #include "http/request_spec.h"
 #include "judge/policy.h"
+#include "memory/state_store.h"
 #include "secrets/secret_registry.h"
 
 namespace probewise {
@@ -38,8 +40,19 @@ struct CheckJob {
 // The identity the state key is derived from: who runs it and what it asks.
 std::string check_identity(const RequestSpec& spec);
 
-// Makes one request, blocking (http/request.h's perform(), or a stand-in).
-using Perform = std::function<ProbeResult(const RequestSpec&)>;
+// The check's state directory, when change detection is on, and what it
+// keeps this check's state under.
+struct StateSlot {
+  std::optional<StateStore> store;  // nullopt: change detection is off
+  std::string identity;             // what the key is derived from
+  std::string key;                  // state_key(identity)
+
+  // The state of `key` from the store; a note when something other than
+  // a regular file stands in its place (it is never waited on).
+  std::optional<StoredState> load(const std::string& key, std::vector<std::string>& notes) const;
+};
+// A directory that cannot be used adds a note and leaves the store empty.
+StateSlot open_state(const CheckJob& job, std::vector<std::string>& notes);
 
 // The check as of time(nullptr), with perform().
 CheckOutcome run_check(const CheckJob& job);

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "base/text.h"
+#include "evidence/wording.h"
 
 namespace probewise {
 namespace {
@@ -227,6 +228,13 @@ std::optional<Signal> error_signal(const Challenge& c, int status) {
     if (const DescriptionRule* d = find_description_rule(description)) {
       s.reason = d->reason;
       words = d->words;
+    } else if (rule && rule->reason == "auth.invalid_credentials") {
+      // A known code that says the token was not accepted, and a description
+      // that does not say why ("JWT token could not be validated"): it
+      // restates the status, and what the check knows itself goes first.
+      std::string lower = to_lower(description);
+      auto said = read_phrase(description, lower, status);
+      s.restates = !said || said->restates || wording_detail::kPhrases[said->row].reason != s.reason;
     }
   }
   std::string_view issuer = issuer_of(c);

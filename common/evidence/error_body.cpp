@@ -10,6 +10,7 @@
 
 #include "base/text.h"
 #include "evidence/error_body_rows.h"
+#include "evidence/wording.h"
 
 namespace probewise {
 namespace {
@@ -55,7 +56,12 @@ constexpr std::string_view kMessageKeys[] = {"message",
                                              "localizedmessage",
                                              "authenticationerrordetail",
                                              "faultstring",
-                                             "hint"};
+                                             "hint",
+                                             "errors",
+                                             "status_message",
+                                             "statusmessage",
+                                             "cause",
+                                             "reasons"};
 
 // Headers that carry an error code beside (or instead of) the body.
 struct CodeHeader {
@@ -248,19 +254,33 @@ std::vector<Field> extract_fields(const HeaderMap& headers, std::string_view bod
 // ---------------------------------------------------------------------------
 // Matching and the signal's words.
 
-bool code_matches(std::string_view alternatives, std::string_view code) {
+const std::size_t kPhraseRows = wording_detail::kPhraseCount;
+
+// Codes compare without case; a second reading also without separators:
+// "invalid_token", "InvalidToken" and "INVALID-TOKEN" are one code in
+// different styles, but the spelling a row names wins over a look-alike.
+std::string folded(std::string_view code) {
+  std::string out;
+  for (char c : code)
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0)
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool code_matches(std::string_view alternatives, std::string_view code, bool fold) {
+  const std::string c = fold ? folded(code) : std::string();
   for (auto alt : split(alternatives, '|'))
-    if (iequals(alt, code)) return true;
+    if (fold ? folded(alt) == c : iequals(alt, code)) return true;
   return false;
 }
 
 // Where the row matches the field, if it does (a code row matches it whole).
-WordingMatch row_match(const Row& row, const Field& f, const std::string& lower_value) {
+WordingMatch row_match(const Row& row, const Field& f, const std::string& lower_value, bool fold) {
   if (row.on == On::code) {
-    if (is_code_like(f) && code_matches(row.pattern, code_of(f.value))) return {0, f.value.size()};
+    if (is_code_like(f) && code_matches(row.pattern, code_of(f.value), fold)) return {0, f.value.size()};
     return {};
   }
-  return is_message_like(f) ? find_wording(lower_value, row.pattern) : WordingMatch{};
+  return !fold && is_message_like(f) ? find_wording(lower_value, row.pattern) : WordingMatch{};
 }
 
 bool also_matches(const Row& row, const std::vector<Field>& fields, const std::vector<std::string>& lower) {
@@ -271,19 +291,21 @@ bool also_matches(const Row& row, const std::vector<Field>& fields, const std::v
 }
 
 bool is_read_status(int status) {
-  return status == 400 || status == 401 || status == 403 || status == 407 || status == 429 ||
-         (status >= 500 && status <= 599);
+  return status == 400 || status == 401 || status == 403 || status == 405 || status == 406 || status == 407 ||
+         status == 429 || status == 451 || (status >= 500 && status <= 599);
 }
 
-// What a row may claim on this status. 400 is read for the explicit codes AWS
-// and OAuth token endpoints put there, not for words ("pagination token is
+// What a reading may claim on this status. 400 is read for the explicit codes
+// AWS and OAuth token endpoints put there, not for words ("pagination token is
 // not valid" is a validation error). On 5xx only a failing auth service or
 // a rate limit: "Permission denied: '/var/log/app.log'" in a 500 is the
-// server's own problem.
-bool fits_status(const Row& row, int status) {
-  if (status == 400) return row.strength == Strength::explicit_;
-  if (status >= 500 && status <= 599)
-    return row.reason == "auth.service_unavailable" || row.reason == "throttled";
+// server's own problem. 405 and 406 are what some WAFs answer. A sentence
+// that says a security rule blocked the request counts on all of them.
+bool fits_status(std::string_view reason, Strength strength, int status) {
+  if (reason == "forbidden.waf") return true;
+  if (status == 400) return strength == Strength::explicit_;
+  if (status == 405 || status == 406) return false;
+  if (status >= 500 && status <= 599) return reason == "auth.service_unavailable" || reason == "throttled";
   return true;
 }
 
@@ -321,7 +343,11 @@ std::string message_for(const std::vector<Field>& fields, std::size_t matched, W
   return "";
 }
 
-std::string fill_detail(std::string_view tmpl, const std::string& message, std::string_view code) {
+// The product a block sentence names, or what it is when it names none.
+constexpr std::string_view kNoProduct = "a security rule (WAF, firewall or bot protection)";
+
+std::string fill_detail(std::string_view tmpl, const std::string& message, std::string_view code,
+                        const std::string& product) {
   std::string out;
   for (std::size_t i = 0; i < tmpl.size();) {
     if (tmpl.substr(i, 9) == "{message}") {
@@ -330,6 +356,9 @@ std::string fill_detail(std::string_view tmpl, const std::string& message, std::
     } else if (tmpl.substr(i, 6) == "{code}") {
       out += code;
       i += 6;
+    } else if (tmpl.substr(i, 9) == "{product}") {
+      out += product.empty() ? std::string(kNoProduct) : shown(product, 60);
+      i += 9;
     } else {
       out += tmpl[i++];
     }
@@ -379,40 +408,55 @@ Signals error_body_signals(const HeaderMap& headers, std::string_view body, int 
     lower.reserve(fields.size());
     for (const auto& f : fields) lower.push_back(to_lower(f.value));
 
+    // Per value its first reading: a code row, else a phrase (evidence/wording.h).
     struct Hit {
-      std::size_t row;
+      std::size_t order;  // code rows, then phrases, then the codes that restate the status
       std::size_t field;
       WordingMatch match;
+      std::string_view reason, detail, if_sent;
+      Strength strength;
+      bool restates;
+      std::string code, product;
     };
     std::vector<Hit> hits;
     for (std::size_t f = 0; f < fields.size(); ++f) {
-      for (std::size_t r = 0; r < kErrorRowCount; ++r) {
-        WordingMatch m = row_match(kErrorRows[r], fields[f], lower[f]);
-        if (m.found() && also_matches(kErrorRows[r], fields, lower)) {
-          if (!fits_status(kErrorRows[r], status)) break;  // the value's best reading does not apply here
-          hits.push_back({r, f, m});
-          break;
-        }
+      bool read = false;
+      for (std::size_t r = 0; r < 2 * kErrorRowCount && !read; ++r) {
+        const std::size_t index = r % kErrorRowCount;
+        const Row& row = kErrorRows[index];
+        WordingMatch m = row_match(row, fields[f], lower[f], r >= kErrorRowCount);
+        if (!m.found() || !also_matches(row, fields, lower)) continue;
+        read = true;  // the value's best reading, whether or not it applies here
+        if (!fits_status(row.reason, row.strength, status)) break;
+        std::string code = row.on == On::code ? std::string(code_of(fields[f].value)) : "";
+        hits.push_back({row.restates ? kErrorRowCount + kPhraseRows + index : index, f, m, row.reason,
+                        row.detail, "", row.strength, row.restates, code, ""});
+      }
+      if (read || !is_message_like(fields[f])) continue;
+      if (auto p = read_phrase(fields[f].value, lower[f], status)) {
+        const wording_detail::Phrase& phrase = wording_detail::kPhrases[p->row];
+        if (fits_status(phrase.reason, phrase.strength, status))
+          hits.push_back({kErrorRowCount + p->row, f, p->match, phrase.reason, phrase.detail,
+                          phrase.sent_reason, phrase.strength, p->restates, "", p->product});
       }
     }
     std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-      auto sa = static_cast<int>(kErrorRows[a.row].strength),
-           sb = static_cast<int>(kErrorRows[b.row].strength);
-      return sa != sb ? sa > sb : a.row < b.row;
+      auto sa = static_cast<int>(a.strength), sb = static_cast<int>(b.strength);
+      return sa != sb ? sa > sb : a.order < b.order;
     });
 
     Signals out;
     for (const Hit& h : hits) {
-      const Row& row = kErrorRows[h.row];
-      bool seen =
-          std::any_of(out.begin(), out.end(), [&](const Signal& s) { return s.reason == row.reason; });
+      bool seen = std::any_of(out.begin(), out.end(), [&](const Signal& s) { return s.reason == h.reason; });
       if (seen) continue;
-      std::string code = row.on == On::code ? std::string(code_of(fields[h.field].value)) : "";
       Signal s;
-      s.reason = std::string(row.reason);
-      s.strength = row.strength;
-      s.detail = fill_detail(row.detail, message_for(fields, h.field, h.match), shown(code, 80));
+      s.reason = std::string(h.reason);
+      s.strength = h.strength;
+      s.detail = fill_detail(h.detail, message_for(fields, h.field, h.match), shown(h.code, 80), h.product);
       s.evidence = evidence_for(fields, h.field, h.match);
+      s.vendor = h.product;
+      s.if_sent = std::string(h.if_sent);
+      s.restates = h.restates;
       out.push_back(std::move(s));
     }
     return out;

@@ -12,13 +12,14 @@
 namespace probewise::error_body_detail {
 
 // ---------------------------------------------------------------------------
-// The one table. Code rows compare a code-like value (error, code, status,
-// __type, reason, ...) exactly, any "|" alternative; text rows look for a
-// wording pattern in a message-like value. `also` is wording that some message
-// of the same body must contain as well. Per value the first matching row
-// counts, so specific rows come before general ones. Among signals of equal
-// strength the earlier row wins: AADSTS codes first, then codes, then
-// messages, then the generic "unauthorized" / "forbidden" codes.
+// The table of codes. Code rows compare a code-like value (error, code,
+// status, __type, reason, ...) exactly, any "|" alternative; text rows look
+// for a vendor's code inside a message (AADSTS50126). `also` is wording that
+// some message of the same body must contain as well. Per value the first
+// matching row counts, so specific rows come before general ones. The words
+// of messages are read with the one table of phrases (evidence/wording.h);
+// among signals of equal strength: AADSTS codes, codes, phrases, then the
+// generic "unauthorized" / "forbidden" codes, which only restate the status.
 
 enum class On { code, text };
 
@@ -29,6 +30,7 @@ struct Row {
   std::string_view reason;
   Strength strength;
   std::string_view detail;  // "{message}" and "{code}" are filled in
+  bool restates = false;    // a generic code that only restates the status
 };
 
 extern const Row kErrorRows[];

@@ -239,6 +239,16 @@ Expected<HealthReport> parse_health(HealthFormat format, const HeaderMap& header
     f = *found;
   }
   auto r = read_as(f, b);
+  // A shape that looked like a named format ("checks", "components") but
+  // speaks another vocabulary (GOOD/BAD, "Status": "Healthy" in a map): the
+  // generic reader of SPEC 1.2.1 knows the usual words and keys.
+  if (format == HealthFormat::auto_detect && f != HealthFormat::generic && is_json_object(b) &&
+      (!r || r->status == HealthStatus::unknown)) {
+    // Only where the named reader failed, or the document's own word is one
+    // the generic vocabulary knows: Spring's custom "FATAL" stays unknown.
+    auto g = read_convention(HealthFormat::generic, b.doc);
+    if (g && g->status != HealthStatus::unknown && (!r || !g->raw_status.empty())) return g;
+  }
   if (!r) return Error{expected(f) + r.error() + suffix};
   return r;
 }

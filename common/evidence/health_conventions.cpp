@@ -41,26 +41,60 @@ constexpr StatusWord kVocabulary[] = {
     {"critical", HealthStatus::fail},
     {"unavailable", HealthStatus::fail},
     {"shutting_down", HealthStatus::fail},
+    // Other vocabularies in use: good/bad, online/offline, gRPC's
+    // SERVING/NOT_SERVING, status pages' operational/outage.
+    {"good", HealthStatus::pass},
+    {"online", HealthStatus::pass},
+    {"serving", HealthStatus::pass},
+    {"operational", HealthStatus::pass},
+    {"available", HealthStatus::pass},
+    {"passed", HealthStatus::pass},
+    {"running", HealthStatus::pass},
+    {"partial_outage", HealthStatus::warn},
+    {"degraded_performance", HealthStatus::warn},
+    {"bad", HealthStatus::fail},
+    {"offline", HealthStatus::fail},
+    {"not_serving", HealthStatus::fail},
+    {"outage", HealthStatus::fail},
+    {"major_outage", HealthStatus::fail},
+    {"stopped", HealthStatus::fail},
 };
-const Dialect kVocabularyDialect{words_of(kVocabulary),
-                                 {},
-                                 false,
-                                 "ok, up, pass, healthy, green, true; warn, degraded, yellow; fail, down, "
-                                 "error, red, unhealthy, false, critical"};
+const Dialect kVocabularyDialect{
+    words_of(kVocabulary),
+    {},
+    false,
+    "ok, up, pass, good, healthy, green, true; warn, degraded, yellow; fail, down, "
+    "error, bad, red, unhealthy, false, critical"};
 
-constexpr const char* kStatusKeys[] = {"status", "state", "health"};
+// The status member's names, in any case ("Status", "STATE"); "healthy"
+// holds a boolean (Dropwizard's health checks).
+constexpr std::string_view kStatusKeys[] = {"status", "state", "health", "healthy", "overall_status", "ok"};
+// Where documents keep their components, by name (a map) or in a list.
+constexpr std::string_view kComponentKeys[] = {"checks",  "details",  "components",   "entries",
+                                               "results", "services", "dependencies", "probes"};
 constexpr int kMaxNesting = 8;
 
 std::optional<HealthStatus> word(std::string_view raw) {
   return lookup(words_of(kVocabulary), trim(raw));
 }
 
-// The status member of an object: "status", "state" or "health", when it
-// holds a word of the vocabulary (a string or a boolean).
+template <std::size_t N>
+bool is_one_of(std::string_view key, const std::string_view (&keys)[N]) {
+  return std::any_of(std::begin(keys), std::end(keys), [&](std::string_view k) { return iequals(k, key); });
+}
+
+// The status member of an object: "status", "state", "health" or "healthy"
+// in any case, when it holds a word of the vocabulary (a string or a boolean).
 const json* status_member(const json& obj) {
-  for (const char* k : kStatusKeys) {
-    const json* v = member(obj, k);
-    if (v && (v->is_boolean() || (v->is_string() && word(v->get_ref<const std::string&>())))) return v;
+  if (!obj.is_object()) return nullptr;
+  for (std::string_view k : kStatusKeys) {
+    std::size_t n = 0;
+    for (const auto& item : obj.items()) {
+      if (++n > 256) break;
+      const json& v = item.value();
+      if (!iequals(item.key(), k)) continue;
+      if (v.is_boolean() || (k != "ok" && v.is_string() && word(v.get_ref<const std::string&>()))) return &v;
+    }
   }
   return nullptr;
 }
@@ -76,26 +110,83 @@ std::optional<HealthStatus> leading_word(std::string_view s) {
 // ---------------------------------------------------------------------------
 // Generic: {"status": "<word>", "<component>": {"status": "<word>", ...}, ...}
 
+void add_object_component(const std::string& name, const json& v, const json* s, HealthReport& r) {
+  HealthComponent c;
+  c.name = capped(name);
+  set_component_status(c, s, kVocabularyDialect);
+  c.output = message_of(&v);
+  add_component(r, std::move(c));
+}
+
+// A component of a collection given as a plain word ({"checks": {"db": "GOOD"}}).
+void add_word_component(const std::string& name, const std::string& said, HealthReport& r) {
+  auto status = word(said);
+  if (!status) return;
+  HealthComponent c;
+  c.name = capped(name);
+  c.raw_status = capped(said);
+  c.status = *status;
+  add_component(r, std::move(c));
+}
+
+void generic_components(const json& obj, const std::string& prefix, int depth, HealthReport& r);
+
+// A collection under one of kComponentKeys: a map of components (objects
+// with a status, or plain words) or a list of objects that name themselves.
+// Its key is no part of the components' names.
+void collection_components(const json& v, const std::string& prefix, int depth, HealthReport& r) {
+  auto join = [&](const std::string& name) { return prefix.empty() ? name : prefix + "/" + name; };
+  if (v.is_object()) {
+    for (const auto& item : v.items()) {
+      const json& c = item.value();
+      if (c.is_string()) add_word_component(join(item.key()), c.get_ref<const std::string&>(), r);
+      if (!c.is_object()) continue;
+      if (const json* s = status_member(c)) add_object_component(join(item.key()), c, s, r);
+      generic_components(c, join(item.key()), depth + 1, r);
+    }
+    return;
+  }
+  if (!v.is_array()) return;
+  std::size_t n = 0;
+  for (const auto& c : v) {
+    ++n;
+    const json* s = c.is_object() ? status_member(c) : nullptr;
+    if (!s) continue;
+    std::string name = text_of(first_member(c, {"name", "componentId", "component", "id", "check", "key"}));
+    add_object_component(join(name.empty() ? "#" + std::to_string(n) : name), c, s, r);
+  }
+}
+
 void generic_components(const json& obj, const std::string& prefix, int depth, HealthReport& r) {
   if (depth > kMaxNesting) return;
   for (const auto& item : obj.items()) {
     const json& v = item.value();
+    if (is_one_of(item.key(), kComponentKeys) && (v.is_object() || v.is_array())) {
+      collection_components(v, prefix, depth + 1, r);
+      continue;
+    }
     std::string name = prefix.empty() ? item.key() : prefix + "/" + item.key();
     if (v.is_object()) {
-      if (const json* s = status_member(v)) {
-        HealthComponent c;
-        c.name = capped(name);
-        set_component_status(c, s, kVocabularyDialect);
-        c.output = message_of(&v);
-        add_component(r, std::move(c));
-      }
+      if (const json* s = status_member(v)) add_object_component(name, v, s, r);
       generic_components(v, name, depth + 1, r);  // nested components of the same shape
     }
   }
 }
 
+bool has_collection(const json& doc) {
+  HealthReport probe;
+  for (const auto& item : doc.items())
+    if (is_one_of(item.key(), kComponentKeys)) collection_components(item.value(), "", 1, probe);
+  return !probe.components.empty();
+}
+
+// Dropwizard's /healthcheck: the document is the map of components.
+bool is_component_map(const json& doc) {
+  return std::any_of(doc.begin(), doc.end(), [](const json& v) { return status_member(v) != nullptr; });
+}
+
 bool generic_shape(const json& doc) {
-  return status_member(doc) != nullptr;
+  return status_member(doc) != nullptr || has_collection(doc) || is_component_map(doc);
 }
 
 Expected<HealthReport> parse_generic(const json& doc) {

@@ -346,18 +346,24 @@ RateLimit parse_rate_limit(const HeaderMap& headers, std::time_t now) {
 }
 
 Signals rate_limit_signals(const RateLimit& limit, int status) {
-  // A 403 or 503 is throttling when the limit says it is exhausted; a
-  // Retry-After alone is also what maintenance pages send, so it is weaker.
+  std::string evidence;
+  for (const auto& e : limit.evidence) evidence += (evidence.empty() ? "" : "; ") + e;
+  // Retry-After alone does not make a rate limit (SPEC 1.3): caches and
+  // proxies put it on every answer they make, maintenance pages on their
+  // 503. It is a detail of the denial, shown; rate-limit headers or words
+  // (the phrases of evidence/wording.h) make it one.
+  const bool rate_headers = limit.limit || limit.remaining || limit.reset_seconds || limit.window_seconds;
   Strength strength;
   if (status == 429 || ((status == 403 || status == 503) && limit.remaining == 0)) {
     strength = Strength::explicit_;
-  } else if ((status == 403 || status == 503) && limit.exhausted()) {
+  } else if ((status == 403 || status == 503) && rate_headers && limit.exhausted()) {
     strength = Strength::wording;
+  } else if ((status == 403 || status == 503) && limit.retry_after_seconds) {
+    return {{"throttled", Strength::presence, "a Retry-After without a rate limit: a detail of the answer",
+             evidence + " (no rate-limit header or words: a detail of the answer)", ""}};
   } else {
     return {};
   }
-  std::string evidence;
-  for (const auto& e : limit.evidence) evidence += (evidence.empty() ? "" : "; ") + e;
   if (evidence.empty()) evidence = "HTTP " + std::to_string(status) + " without rate-limit headers";
   return {{"throttled", strength, describe(limit), evidence, ""}};
 }

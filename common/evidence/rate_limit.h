@@ -32,7 +32,8 @@ struct RateLimit {
 // Values that do not parse are ignored; never throws.
 RateLimit parse_rate_limit(const HeaderMap& headers, std::time_t now);
 
-// "throttled" signals for this answer (429, or 403/503 with exhausted limits).
+// "throttled" signals for this answer: 429, or 403/503 with exhausted limits;
+// Retry-After alone on a 403 is a presence-only detail of the denial.
 Signals rate_limit_signals(const RateLimit& limit, int status);
 
 }  // namespace probewise

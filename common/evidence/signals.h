@@ -24,6 +24,7 @@ enum class Basis {
   local,      // what the check knows itself: it sent nothing, the token's exp passed, the header is malformed
   presence,   // only markers of who is in the path
   status,     // the status code alone
+  comparison,  // what several vantages saw (SPEC 1.7): one refused, another answered
 };
 
 constexpr std::string_view basis_name(Basis b) {
@@ -33,6 +34,7 @@ constexpr std::string_view basis_name(Basis b) {
     case Basis::local: return "local";
     case Basis::presence: return "presence";
     case Basis::status: return "status";
+    case Basis::comparison: return "comparison";
   }
   return "status";
 }
@@ -44,11 +46,13 @@ constexpr bool is_guess(Basis b) {
 struct Signal {
   std::string reason;  // a SPEC 1.3 code, e.g. "auth.expired_credentials", "forbidden.waf"
   Strength strength = Strength::wording;
-  std::string detail;    // words for the status line, e.g. "the access token expired"
-  std::string evidence;  // where it was seen, e.g. "WWW-Authenticate: Bearer error=\"invalid_token\""
-  std::string vendor;    // for WAF/CDN signals: "Cloudflare", "AWS WAF", ...; else ""
-  bool local = false;    // what the check knows itself, not what the answer says
-  std::string by{};      // who answered when it was not the target: "the proxy (Squid)"; else ""
+  std::string detail;     // words for the status line, e.g. "the access token expired"
+  std::string evidence;   // where it was seen, e.g. "WWW-Authenticate: Bearer error=\"invalid_token\""
+  std::string vendor;     // for WAF/CDN signals: "Cloudflare", "AWS WAF", ...; else ""
+  bool local = false;     // what the check knows itself, not what the answer says
+  std::string by{};       // who answered when it was not the target: "the proxy (Squid)"; else ""
+  std::string if_sent{};  // the reason when the check sent credentials, if another ("" = reason)
+  bool restates{};        // words that only restate the status ("unauthorized"): below local facts
 };
 
 constexpr Basis basis_of(const Signal& s) {

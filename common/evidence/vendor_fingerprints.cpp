@@ -27,9 +27,6 @@ bool is_block_status(int status) {
   return status == 403 || status == 405 || status == 406 || status == 429 || status == 451 ||
          (status >= 500 && status <= 599);
 }
-bool is_wording_status(int status) {
-  return status == 403 || status == 451;
-}
 
 bool icontains(std::string_view hay, std::string_view needle) {
   return needle.empty() || to_lower(hay).find(needle) != std::string::npos;
@@ -164,13 +161,13 @@ const CloudflareCode* cloudflare_code(const PageText& text) {
 }
 
 Signal block_signal(std::string_view vendor, std::string_view reason, Strength strength,
-                    std::string_view detail, std::string what, const std::string& id) {
+                    std::string_view detail, const std::string& what, const std::string& id) {
   Signal s;
   s.reason = std::string(reason);
   s.strength = strength;
   s.detail = std::string(detail);
   s.vendor = std::string(vendor);
-  s.evidence = vendor.empty() ? std::move(what) : std::string(vendor) + ": " + what;
+  s.evidence = std::string(vendor) + ": " + what;
   if (!id.empty()) s.evidence += "; " + id;
   return s;
 }
@@ -221,13 +218,7 @@ Signals vendor_signals(const HeaderMap& headers, std::string_view body, int stat
     }
 
     for (const auto& b : kBlocks) {
-      bool generic = b.vendor.empty();
-      if (generic ? !is_wording_status(status) : !is_block_status(status)) continue;
-      if (b.status != 0 && b.status != status) continue;
-      if (!generic && done(b.vendor)) continue;
-      if (generic && std::any_of(blocks.begin(), blocks.end(),
-                                 [&](const Signal& s) { return s.vendor.empty() && s.reason == b.reason; }))
-        continue;
+      if (!is_block_status(status) || (b.status != 0 && b.status != status) || done(b.vendor)) continue;
       if (!b.needs.empty() && !is_present(present, b.needs)) continue;
 
       std::string what;
@@ -244,9 +235,9 @@ Signals vendor_signals(const HeaderMap& headers, std::string_view body, int stat
       }
       if (!b.also.empty() && !find_in_body(pages, b.also).found()) continue;
 
-      blocks.push_back(block_signal(b.vendor, b.reason, b.strength, b.detail, std::move(what),
-                                    generic ? "" : id_for(b.vendor, headers, pages)));
-      if (!generic) blocked_by.push_back(b.vendor);
+      blocks.push_back(
+          block_signal(b.vendor, b.reason, b.strength, b.detail, what, id_for(b.vendor, headers, pages)));
+      blocked_by.push_back(b.vendor);
     }
     std::stable_sort(blocks.begin(), blocks.end(), [](const Signal& a, const Signal& b) {
       return static_cast<int>(a.strength) > static_cast<int>(b.strength);

@@ -16,9 +16,8 @@
 //   any ray / reference / incident / support ID the operator can quote.
 //   Read on 403, 405, 406, 429, 451 and 5xx only. A vendor header alone never
 //   makes a block signal.
-// - Wording any server uses on its 403 or 451 page ("your IP address is not
-//   allowed", "not available in your country"): Strength::wording, vendor "";
-//   GitHub's organization IP allow list message is Strength::explicit_.
+// - Wording any server uses ("your IP address is not allowed", "blocked by
+//   X") is not read here: evidence/wording.h has the one table of phrases.
 // Signals come back best first (blocks by strength, then presence).
 // Matching is case-insensitive on the first 64 KiB of the body; bounded work.
 #pragma once

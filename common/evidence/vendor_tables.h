@@ -129,8 +129,8 @@ inline constexpr Presence kPresence[] = {
 // ---------------------------------------------------------------------------
 // Blocks. Per vendor the first matching row counts, so specific rows (a
 // country block) come before general ones (any block page of that vendor).
-// Rows with vendor "" are wording any server uses; they are read on 403 and
-// 451 only.
+// The wording any server uses ("your IP address is not allowed", "blocked by
+// X") is read by the one table of phrases (evidence/wording.h).
 
 struct Block {
   std::string_view vendor;
@@ -226,28 +226,6 @@ inline constexpr Block kBlocks[] = {
     {"HUMAN (PerimeterX)", Where::body, "", "px-captcha|press & hold", "", "", 0, "forbidden.waf", kExplicit,
      "HUMAN (PerimeterX) bot defender blocked the request"},
 
-    // Wording any server uses (403 and 451 only).
-    {"", Where::body, "", "ip allow list enabled|ip allowlist enabled", "", "", 0, "forbidden.ip", kExplicit,
-     "the organization's IP allow list does not include the probe's address"},
-    {"", Where::body, "", "ip address rejected|403.6", "", "", 0, "forbidden.ip", kWording,
-     "the server rejects the probe's IP address (IIS 403.6)"},
-    {"", Where::body, "",
-     "your ip address*not allowed|ip address*is not allowed|ip*not permitted to access|ip*not in the allow "
-     "list|"
-     "not in the allowlist|not in the allow-list|not in the whitelist|not whitelisted|not allowlisted|"
-     "your ip*has been blocked|your ip*has been banned|banned your ip|your ip address is blocked|"
-     "your ip*blacklisted|your ip*blocklisted|your ip*denylisted|access from your ip*denied|"
-     "access from your ip*blocked|client ip*not allowed|source ip*not allowed|your network*is blocked",
-     "", "", 0, "forbidden.ip", kWording, "the page says the probe's IP address is not allowed"},
-    {"", Where::body, "",
-     "not available in your country|not available in your region|not available in your location|"
-     "not available in your area|unavailable in your country|unavailable in your region|"
-     "from your country*blocked|from your country*restricted|from your country*denied|"
-     "from your country*not allowed|from your country*disabled|your country*is blocked|"
-     "your country*is not allowed|your region*is blocked|your location*is blocked|geographic restrictions|"
-     "geographical restrictions|geo-restricted|georestricted|geo-blocked|geoblocked",
-     "", "", 0, "forbidden.geo", kWording,
-     "the page says the service is not available in the probe's country or region"},
 };
 
 // Cloudflare's numbered errors (the body says "Error 1020" or "error code: 1020").

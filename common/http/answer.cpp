@@ -199,6 +199,8 @@ void collect_answer(CURL* h, CURLcode code, const char* error_buffer, const Requ
   curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
   r.curl_code = static_cast<int>(code);
   r.transport = transport_of(code, os_errno);
+  // The source address or interface (CURLOPT_INTERFACE) cannot be used here.
+  r.egress_failed = code == CURLE_INTERFACE_FAILED;
   if (code != CURLE_OK)
     r.error = name_tls_error_codes(error_buffer && *error_buffer ? error_buffer : curl_easy_strerror(code));
   long status = 0;
@@ -211,6 +213,39 @@ void collect_answer(CURL* h, CURLcode code, const char* error_buffer, const Requ
   Timings t = read_timings(h);
   t.total_us += r.timings.total_us;  // earlier hops
   r.timings = t;
+}
+
+void collect_proxy_outcome(CURL* h, CURLcode code, bool https_proxy, ProbeResult& r) {
+  long connect_code = 0;  // the proxy's answer to CONNECT, 0 when none came
+  curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+  bool failed = false;
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_PROXY: failed = true; break;
+    case CURLE_COULDNT_CONNECT: failed = connect_code == 0; break;
+    case CURLE_OPERATION_TIMEDOUT: failed = info_us(h, CURLINFO_CONNECT_TIME_T) == 0; break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM: failed = https_proxy && connect_code == 0; break;
+    case CURLE_PROXY: {
+      long why = CURLPX_OK;
+      curl_easy_getinfo(h, CURLINFO_PROXY_ERROR, &why);
+      // The SOCKS proxy's reply about the target: what the vantage saw of it.
+      switch (why) {
+        case CURLPX_REPLY_CONNECTION_REFUSED: r.transport = Transport::refused; break;
+        case CURLPX_REPLY_HOST_UNREACHABLE:
+        case CURLPX_REPLY_NETWORK_UNREACHABLE: r.transport = Transport::unreachable; break;
+        case CURLPX_REPLY_TTL_EXPIRED: r.transport = Transport::timeout; break;
+        case CURLPX_RESOLVE_HOST: r.transport = Transport::dns; break;
+        default: failed = true;
+      }
+      break;
+    }
+    default: break;
+  }
+  // A tunnel the proxy would not open for us: its rules or its credentials.
+  if (connect_code == 403 || connect_code == 407) failed = true;
+  r.egress_failed = r.egress_failed || failed;
 }
 
 std::string redirect_location(CURL* h, const ProbeResult& r) {

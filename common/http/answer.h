@@ -35,6 +35,12 @@ int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) noe
 void collect_answer(CURL* h, CURLcode code, const char* error_buffer, const RequestSpec& spec, bool https,
                     ProbeResult& r);
 
+// With a proxy in the way (`https_proxy`: reached over TLS): whether the
+// proxy itself failed (ProbeResult::egress_failed), and a SOCKS proxy's
+// report that the target refused or could not be reached as that transport
+// failure. After collect_answer().
+void collect_proxy_outcome(CURL* h, CURLcode code, bool https_proxy, ProbeResult& r);
+
 // The absolute URL a 3xx answer's Location leads to, as libcurl resolves it
 // ("" when the answer is no redirect).
 std::string redirect_location(CURL* h, const ProbeResult& r);

@@ -76,6 +76,10 @@ struct ProbeResult {
   // when none were withheld.
   std::string credentials_withheld;
   long new_connections = 0;  // CURLINFO_NUM_CONNECTS summed over hops
+  // The way out itself failed, so the request never reached the target: the
+  // proxy (not reached, its TLS or handshake failed, it would not open a
+  // tunnel: 403/407), or the source address or interface (not usable here).
+  bool egress_failed = false;
 
   std::string local_ip;
   int local_port = 0;

@@ -49,7 +49,11 @@ struct RequestSpec {
   std::string proxy;           // "" = none, unless proxy_from_env
   bool proxy_from_env = true;  // take http(s)_proxy / no_proxy from the environment
   std::string noproxy;
-  std::string proxy_auth;  // "user:password" for the proxy, on every hop that uses it (secret)
+  std::string proxy_auth;     // "user:password" for the proxy, on every hop that uses it (secret)
+  std::string proxy_ca_file;  // the CA of an https:// proxy ("" = the system's; libcurl always verifies it)
+  // Where the request leaves this host (CURLOPT_INTERFACE): "host!192.0.2.10"
+  // (a source address), "if!eth1" (an interface); "" = the system's choice.
+  std::string interface;
   bool haproxy_protocol = false;
   std::string cookie_jar;  // "" = cookies off; cookie_engine turns on without a file; only to the origin
   bool cookie_engine = false;

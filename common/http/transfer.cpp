@@ -72,6 +72,7 @@ CURL* Transfer::start(long timeout_ms, CURL* reuse) {
 void Transfer::complete(CURLcode code) {
   CURL* h = easy_.get();
   collect_answer(h, code, errbuf_, spec_, https_, r_);
+  if (proxy_used_) collect_proxy_outcome(h, code, proxy_https_, r_);
   redirect_url_ = redirect_location(h, r_);
   // What the origin set goes to its next hop (a new handle, when cookies are on).
   if (!redirect_url_.empty() && plan_.credentials && cookies_on(spec_)) {
@@ -123,6 +124,10 @@ void Transfer::set_basics(CURL* h, long timeout_ms) {
   curl_easy_setopt(h, CURLOPT_IPRESOLVE, ip_option(s.ip_family));
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, http_version_option(s.http_version));
   if (!s.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, s.user_agent.c_str());
+  if (!s.interface.empty()) {
+    curl_easy_setopt(h, CURLOPT_INTERFACE, s.interface.c_str());
+    trace(r_, s.verbosity, 1, "* curl CURLOPT_INTERFACE: " + s.interface);
+  }
   r_.user_agent = s.user_agent;  // for the diagnosis: WAF rules often match on it
   trace(r_, s.verbosity, 1, "* curl CURLOPT_URL: " + plan_.url);
   if (!plan_.connect_to.empty()) {
@@ -188,13 +193,24 @@ void Transfer::set_proxy(CURL* h) {
     trace(r_, s.verbosity, 1, "* curl CURLOPT_NOPROXY: " + proxy.noproxy);
   }
   if (!s.proxy_auth.empty()) curl_easy_setopt(h, CURLOPT_PROXYUSERPWD, s.proxy_auth.c_str());
-  if (s.verbosity >= 1) {
-    auto origin = origin_of(plan_.url);
-    std::string host = !plan_.connect_to.empty() || !origin ? s.connect_host : origin->host;
-    if (host.empty() && origin) host = origin->host;
-    trace(r_, s.verbosity, 1,
-          std::string("* have local name resolution: ") + (resolves_locally(host, proxy) ? "true" : "false"));
+  if (!proxy.proxy.empty()) {
+    proxy_https_ = starts_with(to_lower(proxy.proxy), "https:");
+    proxy_used_ = proxy.noproxy.empty() || !noproxy_matches(hop_host(), proxy.noproxy);
+    if (proxy_https_ && !s.proxy_ca_file.empty())
+      curl_easy_setopt(h, CURLOPT_PROXY_CAINFO, s.proxy_ca_file.c_str());
   }
+  if (s.verbosity >= 1)
+    trace(r_, s.verbosity, 1,
+          std::string("* have local name resolution: ") +
+              (resolves_locally(hop_host(), proxy) ? "true" : "false"));
+}
+
+// The host this hop's connection is for (what a no-proxy list is matched against).
+std::string Transfer::hop_host() const {
+  auto origin = origin_of(plan_.url);
+  std::string host = !plan_.connect_to.empty() || !origin ? spec_.connect_host : origin->host;
+  if (host.empty() && origin) host = origin->host;
+  return host;
 }
 
 // -vv and -vvv: libcurl's own lines, captured redacted.

@@ -49,6 +49,7 @@ class Transfer {
   void set_origin_credentials(CURL* h);
   void set_proxy(CURL* h);
   void set_trace(CURL* h);
+  std::string hop_host() const;
 
   const RequestSpec& spec_;
   const HopPlan plan_;
@@ -59,6 +60,8 @@ class Transfer {
   Slist connect_to_;
   Easy easy_;  // declared after the lists it points at, so it is cleaned up first
   bool https_ = false;
+  bool proxy_used_ = false;   // a proxy carries this hop
+  bool proxy_https_ = false;  // and is reached over TLS
   std::string redirect_url_;
   char errbuf_[CURL_ERROR_SIZE];
 };

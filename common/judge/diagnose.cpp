@@ -10,6 +10,7 @@
 #include "evidence/proxy_answer.h"
 #include "evidence/rate_limit.h"
 #include "evidence/vendor_fingerprints.h"
+#include "evidence/wording.h"
 #include "judge/reason.h"
 #include "memory/change.h"
 
@@ -55,9 +56,10 @@ const std::vector<StatusRule>& status_rules() {
       // 400 (AWS and OAuth errors), 405/406 (WAF rules), 451 (geo): only
       // when the answer says so.
       {400, 499, kAllDenials, {}},
-      // A block page or an exhausted quota behind a 5xx must be explicit:
-      // a 503 with Retry-After is maintenance more often than a quota.
-      {500, 599, kAllDenials, {"throttled", "forbidden.geo", "forbidden.ip", "forbidden.waf"}},
+      // A geo or address rule behind a 5xx must be explicit. A Retry-After
+      // alone is no rate limit (rate_limit.cpp): a 503 with one is
+      // maintenance more often than a quota; words or headers that say so are.
+      {500, 599, kAllDenials, {"forbidden.geo", "forbidden.ip"}},
       // APIs that answer 200 with an error object (Slack's ok:false, GraphQL
       // errors with extensions.code): the body reader reads nothing else on a 2xx.
       {200, 299, kAllDenials, {}},
@@ -201,14 +203,29 @@ Signals own_signals(const ProbeResult& r, const SentAuth& sent, std::time_t now)
   return out;
 }
 
+// The one precedence of SPEC 1.3: the server's explicit words, then its
+// wording, then what the check knows itself (local), then words that only
+// restate the status ("unauthorized", "login failed", a bare invalid_token);
+// markers of who is in the path never decide, and the status alone is the
+// guess when nothing else does. Among local facts, what the check knows for
+// certain (nothing was sent, the token's exp has passed) stands above the
+// server's wording; what it infers (the scheme the challenge names, the
+// form of a header) stands below it.
+int precedence(const Signal& s) {
+  if (s.strength == Strength::presence) return -1;
+  if (s.local) return s.strength == Strength::explicit_ ? 45 : 30;
+  if (s.restates) return 20;
+  return s.strength == Strength::explicit_ ? 50 : 40;
+}
+
 int rank(const Signal& s, const StatusRule& rule) {
   auto it = std::find(rule.reasons.begin(), rule.reasons.end(), s.reason);
-  if (it == rule.reasons.end() || s.strength == Strength::presence) return -1;
+  if (it == rule.reasons.end() || precedence(s) < 0) return -1;
   if (s.strength != Strength::explicit_ &&
       std::find(rule.explicit_only.begin(), rule.explicit_only.end(), s.reason) != rule.explicit_only.end())
     return -1;
-  // Strength first, then the rule's order.
-  return static_cast<int>(s.strength) * 100 + static_cast<int>(rule.reasons.end() - it);
+  // Precedence first, then the rule's order.
+  return precedence(s) * 100 + static_cast<int>(rule.reasons.end() - it);
 }
 
 void add_unique(std::vector<std::string>& list, const std::string& item) {
@@ -226,6 +243,11 @@ Signals gather_signals(const ProbeResult& r, const SentAuth& sent, std::time_t n
   append(vendor_signals(r.headers, r.body, r.status));
   append(proxy_signals(r.headers, r.status));
   append(error_body_signals(r.headers, r.body, r.status));
+  append(source_address_signals(r.body, r.status, r.local_ip));
+  // A 2xx is never turned into a warning by a guess about the credentials'
+  // form (SPEC 1.3): the server accepted them.
+  if (r.status >= 200 && r.status <= 299)
+    all.erase(std::remove_if(all.begin(), all.end(), [](const Signal& s) { return s.local; }), all.end());
   return all;
 }
 
@@ -252,10 +274,20 @@ void weigh_by_sent(Signals& signals, const SentAuth& sent) {
     if (s.reason == "auth.proxy_required" && sent.proxy_sent)
       s.detail = "the proxy refused the proxy credentials that were sent";
   if (proxy_answer) return;
+  const bool answer_401 = std::any_of(signals.begin(), signals.end(), [](const Signal& s) {
+    return s.local && s.reason == "auth.missing_credentials" && s.strength == Strength::explicit_;
+  });
   for (auto& s : signals) {
-    if (!sent.sent && (s.reason == "auth.expired_credentials" || s.reason == "auth.invalid_credentials" ||
-                       s.reason == "auth.malformed_credentials"))
+    // Claims about credentials that never went out: no claim at all. So is a
+    // permission named on a 401 to an anonymous request.
+    if (!sent.sent && !s.local &&
+        (s.reason == "auth.expired_credentials" || s.reason == "auth.invalid_credentials" ||
+         s.reason == "auth.malformed_credentials" || (answer_401 && s.reason == "forbidden.permission")))
       s.strength = Strength::presence;
+    if (sent.sent && !s.if_sent.empty()) {
+      s.reason = s.if_sent;  // the words' reading when credentials were sent ("CSRF" with a key: not taken)
+      continue;
+    }
     if (sent.sent && s.reason == "auth.missing_credentials") {
       s.reason = "auth.malformed_credentials";
       s.strength = s.strength == Strength::explicit_ ? Strength::wording : Strength::presence;
@@ -265,6 +297,9 @@ void weigh_by_sent(Signals& signals, const SentAuth& sent) {
   }
 }
 
+// The signal the diagnosis rests on. A local fact that agrees with the
+// server's words is the more exact of the two ("the token expired 2 days
+// ago" beside "jwt expired"): it leads.
 const Signal* strongest(const Signals& signals, const StatusRule& rule) {
   const Signal* best = nullptr;
   int best_rank = -1;
@@ -272,7 +307,36 @@ const Signal* strongest(const Signals& signals, const StatusRule& rule) {
     int k = rank(s, rule);
     if (k > best_rank) best = &s, best_rank = k;
   }
+  if (!best || best->local) return best;
+  for (const auto& s : signals)
+    if (s.local && s.reason == best->reason && s.strength >= best->strength && rank(s, rule) >= 0) return &s;
   return best;
+}
+
+// A block page in one vendor's template that names its product in its own
+// words: the product the page names is said too.
+void name_page_product(Diagnosis& d, const Signals& signals) {
+  if (d.reason != "forbidden.waf") return;
+  for (const auto& s : signals) {
+    if (s.reason != "forbidden.waf" || s.vendor.empty() || s.vendor == d.vendor || s.local ||
+        s.strength == Strength::presence)
+      continue;
+    if (d.vendor.empty()) d.vendor = s.vendor;
+    if (d.detail.find(s.vendor) == std::string::npos) d.detail += " (the page names " + s.vendor + ")";
+    return;
+  }
+}
+
+// Local facts that disagree with the server's words stand beside them (SPEC 1.3).
+void add_disagreements(Diagnosis& d, const Signals& signals, const Signal& best, const StatusRule& rule) {
+  if (best.local) return;
+  for (const auto& s : signals) {
+    if (!s.local || s.reason == best.reason || rank(s, rule) < 0) continue;
+    const ReasonInfo* info = find_reason(s.reason);
+    d.hints.push_back("The check's own facts say otherwise: " + s.detail + " (" +
+                      (info ? std::string(info->label) : s.reason) +
+                      "); the server's own words were taken first.");
+  }
 }
 
 // A guess rests on the status, or on markers of who is in the path when
@@ -367,6 +431,8 @@ std::optional<Diagnosis> diagnose(const ProbeResult& r, const SentAuth& configur
     d.vendor = best->vendor;
     d.basis = basis_of(*best);
     add_unique(d.evidence, best->evidence);
+    add_disagreements(d, signals, *best, *rule);
+    name_page_product(d, signals);
   } else {
     d.reason = std::string(guess->reason);
     d.detail = fill_sent(guess->detail, sent);

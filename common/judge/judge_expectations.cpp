@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "base/text.h"
 #include "http/http_date.h"
 
 #include "judge/judge.h"
@@ -16,6 +17,16 @@ bool Judge::health_read() {
   if (!p_.health || !r_.has_answer()) return false;
   if (!health_tried_) {
     health_tried_ = true;
+    // A ping endpoint that answers 204 No Content (InfluxDB's /ping) says it
+    // is alive by the status alone; an empty 200 stays "no health document".
+    if (*p_.health == HealthFormat::auto_detect && r_.status == 204 && trim(r_.body).empty()) {
+      HealthReport alive;
+      alive.format = HealthFormat::text;
+      alive.status = HealthStatus::pass;
+      alive.raw_status = "HTTP " + std::to_string(r_.status) + " with no body";
+      v_.health = alive;
+      return true;
+    }
     auto report = parse_health(*p_.health, r_.headers, r_.body);
     if (report) {
       v_.health = *report;

@@ -127,6 +127,8 @@ std::string_view basis_words(Basis basis) {
     case Basis::local: return "what the check knows itself";
     case Basis::presence: return "only markers of who is in the path: a likely cause, not a finding";
     case Basis::status: return "the status code alone: a likely cause, not a finding";
+    case Basis::comparison:
+      return "what several vantages saw: one was refused or failed where another was answered";
   }
   return "";
 }

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "compare/vantage_result.h"
 #include "http/probe_result.h"
 #include "judge/policy.h"
 #include "judge/verdict.h"
@@ -47,5 +48,13 @@ std::string render_multi_line(const ProbeResult& r, const Verdict& v, const Poli
                               const RenderOptions& o);
 std::string render_mp_test_json(const ProbeResult& r, const Verdict& v, const Policy& p,
                                 const RenderOptions& o);
+
+// A run from several vantages (SPEC 1.7): the combined verdict's status
+// line with time and time_NAME perfdata, one line per vantage, then the
+// reason, basis, hints and each failing vantage's evidence; in JSON the
+// same members as one check plus `vantages`.
+std::string render_vantages_nagios(const VantagesResult& r, const Policy& p, const RenderOptions& o);
+std::string render_vantages_json(const VantagesResult& r, const Policy& p, std::time_t now,
+                                 const SecretRegistry* secrets = nullptr);
 
 }  // namespace probewise

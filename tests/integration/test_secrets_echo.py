@@ -224,11 +224,12 @@ class EchoedUserinfo(unittest.TestCase):
 
 class EchoedProxyCredentials(unittest.TestCase):
     """A proxy (the record server, which takes absolute-form requests) that
-    repeats its credentials: -b, -x with userinfo, and http_proxy."""
+    repeats its credentials: -b, -x with userinfo, http_proxy, and a
+    vantage's proxy-auth-file (SPEC 1.7)."""
 
     def test_each_way_of_giving_them(self):
         port = Env.server.port
-        for how in ("-b", "-x", "http_proxy"):
+        for how in ("-b", "-x", "http_proxy", "vantage"):
             for shape in ("json", "reason", "text"):
                 with self.subTest(how=how, shape=shape):
                     pw = "pxpw-%s-%s-9z" % (how.strip("-"), shape)
@@ -238,6 +239,10 @@ class EchoedProxyCredentials(unittest.TestCase):
                         args += ["-x", "http://127.0.0.1:%d" % port, "-b", "proxyuser:" + pw]
                     elif how == "-x":
                         args += ["-x", "http://proxyuser:%s@127.0.0.1:%d" % (pw, port)]
+                    elif how == "vantage":
+                        auth = write_file("vantage-auth-" + shape, "proxyuser:%s\n" % pw)
+                        args = ["-H", "127.0.0.1", "-p", str(port), "-u", "/echo/" + shape, "--vantage",
+                                "px=via:http://127.0.0.1:%d,proxy-auth-file=%s" % (port, auth)]
                     else:  # a path, not a URL: a URL in -u makes -H/-p the proxy (check_curl's rule)
                         args = ["-H", "127.0.0.1", "-p", str(port), "-u", "/echo/" + shape]
                         env = {"http_proxy": "http://proxyuser:%s@127.0.0.1:%d" % (pw, port), "no_proxy": ""}

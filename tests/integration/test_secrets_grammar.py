@@ -108,6 +108,7 @@ class RefusedWhereTheyEnter(unittest.TestCase):
                 (["-j", "GET /x HTTP/1.1" + brk], "-j/--method"),
                 (["-T", "text/plain" + brk, "-P", "body"], "-T/--content-type"),
                 (["-x", "http://127.0.0.1:%d/" % Env.b.port + brk], "-x/--proxy"),
+                (["--vantage", "px=via:http://127.0.0.1:%d/" % Env.b.port + brk], "--vantage"),
             ]
             for extra, option in cases:
                 with self.subTest(brk=name, option=option):

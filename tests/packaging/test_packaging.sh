@@ -173,7 +173,7 @@ for f in usr/lib/nagios/plugins/check_probewise usr/share/icinga2/include/plugin
 done
 listing=$(dpkg-deb -c "$collectd_deb")
 for f in usr/lib/collectd/probewise.so etc/collectd/collectd.conf.d/probewise.conf \
-  usr/share/man/man5/collectd-probewise.5.gz; do
+  usr/share/man/man5/collectd-probewise.5.gz usr/share/probewise/prometheus/probewise-vantages.rules.yml; do
   grep -q " \./$f\$" <<<"$listing" || fail "$f missing from $(basename "$collectd_deb")"
 done
 dpkg-deb -f "$collectd_deb" Depends | grep_q "collectd-core (>= " || fail "collectd-probewise does not depend on collectd-core"
@@ -195,6 +195,10 @@ dpkg-query -W -f='${Conffiles}\n' collectd-probewise | grep_q /etc/collectd/coll
 perms=$(stat -c '%U:%G %a' /var/lib/probewise)
 [ "$perms" = "root:nagios 1770" ] || fail "/var/lib/probewise is $perms, expected root:nagios 1770"
 echo "/var/lib/probewise: $perms"
+if command -v promtool >/dev/null; then
+  promtool check rules /usr/share/probewise/prometheus/probewise-vantages.rules.yml ||
+    fail "the installed Prometheus rules do not load"
+fi
 
 step "test servers"
 "$servers/make_certs.sh" "$work/certs"
@@ -517,7 +521,8 @@ expect_files "$collectd_rpm" \
   /etc/collectd.d /etc/collectd.d/probewise.conf "$libdir/collectd/probewise.so" \
   "/usr/share/doc/collectd-probewise-$version" "/usr/share/doc/collectd-probewise-$version/README.md" \
   "/usr/share/licenses/collectd-probewise-$version" "/usr/share/licenses/collectd-probewise-$version/COPYING" \
-  /usr/share/man/man5/collectd-probewise.5
+  /usr/share/man/man5/collectd-probewise.5 /usr/share/probewise /usr/share/probewise/prometheus \
+  /usr/share/probewise/prometheus/probewise-vantages.rules.yml
 rpm -qpc "$nagios_rpm" | grep_q -x /etc/nagios/conf.d/probewise.cfg || fail "probewise.cfg is not %config"
 rpm -qpc "$collectd_rpm" | grep_q -x /etc/collectd.d/probewise.conf || fail "the collectd snippet is not %config"
 rpm -qp --dump "$nagios_rpm" | grep_q '^/var/lib/probewise .* 041770 root root' ||

@@ -31,6 +31,9 @@ ROOT = os.path.normpath(os.path.join(HERE, "../.."))
 CHECK = os.environ.get("PROBEWISE_CHECK", os.path.join(ROOT, "build/check_plugin/check_probewise"))
 RECORD_DIR = os.path.join(ROOT, "tests/data/real")
 RECORD = os.environ.get("PROBEWISE_REAL_RECORD") == "1"
+# PROBEWISE_REAL_SCORE=FILE appends one JSON line per case (product, case,
+# expected and given reason) to FILE: the figure of notes on generalisation.
+SCORE = os.environ.get("PROBEWISE_REAL_SCORE", "")
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -363,6 +366,10 @@ class RealTest(unittest.TestCase):
         if RECORD and r.header_block:
             self.record(case, r, config=config, sent=sent, options=options, now=started, state=state,
                         reason=reason, basis=basis, line=line)
+        if SCORE:
+            with open(SCORE, "a") as f:
+                f.write(json.dumps({"product": self.product.name, "case": case, "expected": reason,
+                                    "given": r.reason, "expected_state": state, "given_state": r.state}) + "\n")
         self.check_result(r, state=state, reason=reason, basis=basis, line=line, not_line=not_line, hint=hint,
                           evidence=evidence)
         return r

@@ -367,5 +367,17 @@ TEST(RecordedDenials, EveryAnswer) {
   }
 }
 
+// A code in another style (restify's "InvalidCredentials", "TOKEN-EXPIRED")
+// is the code a row names; the row's own spelling goes first.
+TEST(ErrorBody, CodesInOtherStyles) {
+  EXPECT_EQ(best_reason(R"({"code":"InvalidCredentials","message":""})", 401), "auth.invalid_credentials");
+  EXPECT_EQ(best_reason(R"({"code":"TOKEN-EXPIRED"})", 401), "auth.expired_credentials");
+  EXPECT_EQ(best_reason(R"({"error":"InsufficientScope"})", 403), "forbidden.permission");
+  // S3's AccessDenied with "Request has expired" stays an expired presigned URL.
+  EXPECT_EQ(
+      best_reason("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>", 403),
+      "auth.expired_credentials");
+}
+
 }  // namespace
 }  // namespace probewise

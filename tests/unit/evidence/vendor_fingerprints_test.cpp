@@ -138,27 +138,13 @@ TEST(VendorSignals, F5SupportIdInEvidence) {
   EXPECT_NE(b->evidence.find("support ID 9876543210123456789"), std::string::npos) << b->evidence;
 }
 
-TEST(VendorSignals, GenericWordingOnlyOn403And451) {
-  const std::string page = "Your IP address 192.0.2.1 is not allowed to access this service.";
-  auto signals403 = vendor_signals(headers(""), page, 403);
-  auto on403 = strongest_block(signals403);
-  ASSERT_NE(on403, nullptr);
-  EXPECT_EQ(on403->reason, "forbidden.ip");
-  EXPECT_EQ(on403->strength, Strength::wording);
-  EXPECT_EQ(on403->vendor, "");
-  EXPECT_EQ(strongest_block(vendor_signals(headers(""), page, 401)), nullptr);
-  EXPECT_EQ(strongest_block(vendor_signals(headers(""), page, 503)), nullptr);
-  auto signals451 = vendor_signals(headers(""), "Not available in your country.", 451);
-  auto geo = strongest_block(signals451);
-  ASSERT_NE(geo, nullptr);
-  EXPECT_EQ(geo->reason, "forbidden.geo");
-}
-
-TEST(VendorSignals, IpWordingNeedsWholeWords) {
-  // "ip" inside "description" or "shipping" is not an IP address.
-  EXPECT_EQ(strongest_block(vendor_signals(headers(""), "Shipping is not allowed to this address.", 403)),
+TEST(VendorSignals, WordingIsNotReadHere) {
+  // Words any server uses are read by the one table of phrases
+  // (evidence/wording.h, tests/unit/evidence/wording_test.cpp), not as a vendor.
+  EXPECT_EQ(strongest_block(vendor_signals(headers(""), "Your IP address 192.0.2.1 is not allowed.", 403)),
             nullptr);
-  EXPECT_EQ(strongest_block(vendor_signals(headers(""), "Your IP: 192.0.2.1 - access denied", 403)), nullptr);
+  EXPECT_EQ(strongest_block(vendor_signals(headers(""), "Your request was blocked by Palisade.", 403)),
+            nullptr);
 }
 
 TEST(VendorSignals, BlockPageBeyondTheScanWindowIsNotRead) {

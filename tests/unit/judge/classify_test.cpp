@@ -112,6 +112,29 @@ INSTANTIATE_TEST_SUITE_P(Denials, RecordedDenial,
                          ::testing::ValuesIn(recorded_files(PROBEWISE_TEST_DATA "/denials")),
                          [](const auto& info) { return testing::recorded_test_name(info.param); });
 
+// Block pages and API answers written for issue 19 in the shapes WAF,
+// bot-protection and filtering products use (tests/data/blockpages), none of
+// whose products the tables name: the class rules must read the sentence,
+// and name the product where the page does. Bare markers stay a 403 denial.
+class RecordedBlockPage : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RecordedBlockPage, SentenceShapesNameTheBlockAndTheProduct) {
+  auto c = load_recorded(GetParam());
+  Verdict v = judge_denial(c, c.keys["sent"]);
+  const std::string line = status_line(c.result, v);
+  EXPECT_EQ(v.reason, c.keys["expect_reason"]) << c.keys["origin"] << "\n" << line;
+  if (c.keys.count("expect_vendor")) {
+    EXPECT_NE(line.find(c.keys["expect_vendor"]), std::string::npos) << line;
+  }
+  if (c.keys["expect_reason"] != "ok") {
+    EXPECT_NE(v.state, State::ok) << line;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(BlockPages, RecordedBlockPage,
+                         ::testing::ValuesIn(recorded_files(PROBEWISE_TEST_DATA "/blockpages")),
+                         [](const auto& info) { return testing::recorded_test_name(info.param); });
+
 // The answers of real software recorded by tests/real (tests/data/real):
 // what was sent, the options and the time of the live run, and the verdict
 // it gave there, replayed where the products are not installed.
@@ -143,6 +166,108 @@ INSTANTIATE_TEST_SUITE_P(Real, RecordedReal, ::testing::ValuesIn(recorded_files(
 TEST(Recorded, ThereAreCases) {
   EXPECT_GE(recorded_files(PROBEWISE_TEST_DATA "/real").size(), 80u) << "tests/real records its answers";
   EXPECT_GE(recorded_files(PROBEWISE_TEST_DATA "/responses").size(), 10u);
+}
+
+// SPEC 1.3 precedence, end to end: one made-up answer per rule.
+Verdict judge_with(const std::string& raw_head, const std::string& body, const std::vector<std::string>& sent,
+                   std::string* line = nullptr) {
+  ProbeResult r;
+  r.http_version = "HTTP/1.1";
+  r.status_line = raw_head.substr(0, raw_head.find('\r'));
+  r.status = std::stoi(r.status_line.substr(9, 3));
+  r.headers = parse_header_block(raw_head);
+  r.body = body;
+  r.body_bytes = body.size();
+  RequestSpec spec;
+  spec.headers = sent;
+  Context ctx;
+  ctx.now = kNow;
+  ctx.sent = describe_sent_auth(spec);
+  Verdict v = classify(r, Policy{}, ctx);
+  if (line) *line = status_line(r, v);
+  return v;
+}
+
+TEST(Precedence, A2xxIsNeverAWarningAboutTheCredentialsForm) {
+  // An Authorization value without a scheme that the server accepted.
+  Verdict ok = judge_with("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n", "hello",
+                          {"Authorization: 0123456789abcdef"});
+  EXPECT_EQ(ok.state, State::ok);
+  EXPECT_EQ(ok.reason, "ok");
+  // Refused, the same form is a finding.
+  Verdict refused = judge_with("HTTP/1.1 401 Unauthorized\r\n\r\n", "", {"Authorization: 0123456789abcdef"});
+  EXPECT_EQ(refused.reason, "auth.malformed_credentials");
+}
+
+TEST(Precedence, TheServersWordsOutrankTheSchemeTheChallengeNames) {
+  std::string line;
+  Verdict v = judge_with("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"db\"\r\n\r\n",
+                         R"({"error":"signature is invalid"})", {"Authorization: Bearer abc.def.ghi"}, &line);
+  EXPECT_EQ(v.reason, "auth.invalid_credentials") << line;
+  EXPECT_EQ(v.basis, Basis::wording);
+  // The check's own inference stands beside the server's words.
+  EXPECT_TRUE(std::any_of(v.hints.begin(), v.hints.end(), [](const std::string& h) {
+    return h.find("The check's own facts say otherwise") != std::string::npos &&
+           h.find("Basic") != std::string::npos;
+  })) << line;
+  // Words that only say "no" do not outrank it.
+  Verdict guess = judge_with("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"mq\"\r\n\r\n",
+                             R"({"error":"not_authorized","reason":"Login failed"})",
+                             {"Authorization: Bearer abc.def.ghi"}, &line);
+  EXPECT_EQ(guess.reason, "auth.malformed_credentials") << line;
+  EXPECT_EQ(guess.basis, Basis::local);
+}
+
+TEST(Precedence, RetryAfterAloneIsNoRateLimit) {
+  std::string line;
+  Verdict acl = judge_with("HTTP/1.1 403 Forbidden\r\nRetry-After: 5\r\n\r\n", "<h1>Error 403 Forbidden</h1>",
+                           {}, &line);
+  EXPECT_EQ(acl.reason, "forbidden.unspecified") << line;
+  EXPECT_TRUE(std::any_of(acl.evidence.begin(), acl.evidence.end(), [](const std::string& e) {
+    return e.find("Retry-After: 5") != std::string::npos &&
+           e.find("a detail of the answer") != std::string::npos;
+  }));
+  Verdict limited =
+      judge_with("HTTP/1.1 403 Forbidden\r\nRetry-After: 60\r\nX-RateLimit-Remaining: 0\r\n\r\n", "", {});
+  EXPECT_EQ(limited.reason, "throttled");
+  Verdict worded = judge_with("HTTP/1.1 403 Forbidden\r\nRetry-After: 60\r\n\r\n",
+                              R"({"message":"You have exceeded a secondary rate limit."})", {});
+  EXPECT_EQ(worded.reason, "throttled");
+  Verdict maintenance = judge_with("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 600\r\n\r\n", "", {});
+  EXPECT_EQ(maintenance.reason, "http.server_error");
+  Verdict overloaded = judge_with("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 600\r\n\r\n",
+                                  "Too many requests, please slow down.", {});
+  EXPECT_EQ(overloaded.reason, "throttled");
+}
+
+TEST(Precedence, AnAnonymousPrincipalIsMissingCredentials) {
+  const std::string head = "HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\n\r\n";
+  const std::string body =
+      R"({"kind":"Status","status":"Failure","message":"forbidden: User \"system:anonymous\" cannot get path \"/metrics\"","reason":"Forbidden","code":403})";
+  std::string line;
+  Verdict anonymous = judge_with(head, body, {}, &line);
+  EXPECT_EQ(anonymous.reason, "auth.missing_credentials") << line;
+  EXPECT_EQ(anonymous.basis, Basis::explicit_);
+  // Credentials were sent and the server still saw an anonymous request.
+  Verdict lost = judge_with(head, body, {"Authorization: Bearer abc.def.ghi"}, &line);
+  EXPECT_EQ(lost.reason, "auth.malformed_credentials") << line;
+}
+
+TEST(Precedence, PermissionWordsOnA401AndRestatedOnes) {
+  std::string line;
+  Verdict role = judge_with("HTTP/1.1 401 Unauthorized\r\n\r\n",
+                            R"({"error":"not_authorised","reason":"Not management user"})", {},
+                            &line);  // nothing sent: the 401 asks for credentials
+  EXPECT_EQ(role.reason, "auth.missing_credentials") << line;
+  Verdict sent = judge_with("HTTP/1.1 401 Unauthorized\r\n\r\n",
+                            R"({"error":"not_authorised","reason":"Not management user"})",
+                            {"Authorization: Basic bW9uaXRvcjpzZWNyZXQ="}, &line);
+  EXPECT_EQ(sent.reason, "forbidden.permission") << line;
+  Verdict restated =
+      judge_with("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n\r\n",
+                 "<h2>401 Unauthorized</h2><p>You are not authorized to access that resource</p>",
+                 {"Authorization: Basic bW9uaXRvcjp3cm9uZw=="}, &line);
+  EXPECT_EQ(restated.reason, "auth.invalid_credentials") << line;
 }
 
 Certificate cert_expiring_at(std::time_t t) {
