@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <optional>
 #include <utility>
 
 #include "base/base64.h"
@@ -66,17 +67,49 @@ std::string percent_encoded(std::string_view s, std::string_view keep, bool plus
   return out;
 }
 
-// As a JSON string holds it; `slash`: with "\/", as PHP's json_encode writes.
-std::string json_escaped(std::string_view s, bool slash) {
+// The code point of the UTF-8 sequence at s[i] (advancing i past it), or
+// nothing for a byte that starts none.
+std::optional<std::uint32_t> code_point(std::string_view s, std::size_t& i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const std::size_t length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+  if (length == 0 || i + length > s.size()) return std::nullopt;
+  std::uint32_t cp = c & (0x7f >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(s[i + k]);
+    if ((next & 0xc0) != 0x80) return std::nullopt;
+    cp = cp << 6 | (next & 0x3f);
+  }
+  i += length - 1;
+  return cp;
+}
+
+// As a JSON string holds it; `slash`: with "\/", as PHP's json_encode
+// writes; `ascii`: every other character as \uXXXX, as Python's json.dumps
+// writes by default.
+std::string json_escaped(std::string_view s, bool slash, bool ascii) {
   std::string out;
-  char hex[8];
-  for (unsigned char c : s) {
+  char hex[16];
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
     if (c == '"' || c == '\\' || (slash && c == '/')) {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c < 0x20) {
       std::snprintf(hex, sizeof hex, "\\u%04x", c);
       out += hex;
+    } else if (c >= 0x80 && ascii) {
+      const auto cp = code_point(s, i);
+      if (!cp) {
+        out += static_cast<char>(c);
+      } else if (*cp < 0x10000) {
+        std::snprintf(hex, sizeof hex, "\\u%04x", static_cast<unsigned>(*cp));
+        out += hex;
+      } else {  // a surrogate pair
+        const std::uint32_t v = *cp - 0x10000;
+        std::snprintf(hex, sizeof hex, "\\u%04x\\u%04x", static_cast<unsigned>(0xd800 + (v >> 10)),
+                      static_cast<unsigned>(0xdc00 + (v & 0x3ff)));
+        out += hex;
+      }
     } else {
       out += static_cast<char>(c);
     }
@@ -107,8 +140,9 @@ void add_patterns(std::string_view secret, std::vector<std::string>& out) {
       percent_encoded(secret, "", false),
       percent_encoded(secret, "", true),
       percent_encoded(secret, "/", false),
-      json_escaped(secret, false),
-      json_escaped(secret, true),
+      json_escaped(secret, false, false),
+      json_escaped(secret, true, false),
+      json_escaped(secret, false, true),
       html_escaped(secret, "&#39;"),
       html_escaped(secret, "&#x27;"),
   };

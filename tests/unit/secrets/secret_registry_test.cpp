@@ -48,6 +48,15 @@ TEST(SecretRegistry, EveryFormOfAHeldSecretIsRedacted) {
   }
 }
 
+// Python's json.dumps writes every non-ASCII character as \uXXXX.
+TEST(SecretRegistry, JsonWithAsciiEscapes) {
+  SecretRegistry secrets;
+  secrets.put("a", {"p\xC3\xA4sswort-\xF0\x9F\x94\x91"});  // "pässwort-🔑"
+  EXPECT_EQ(secrets.redact(R"({"detail": "password p\u00e4sswort-\ud83d\udd11 is wrong"})"),
+            R"({"detail": "password [redacted] is wrong"})");
+  EXPECT_EQ(secrets.redact("p\xC3\xA4sswort-\xF0\x9F\x94\x91"), "[redacted]");
+}
+
 TEST(SecretRegistry, RedactionIsByValueNotABlackout) {
   SecretRegistry secrets;
   secrets.put("t", {"s3cr3t-value-42"});
