@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 
 #include "base/text.h"
 #include "base/version.h"
@@ -38,11 +40,8 @@ struct PluginDefaults {
 };
 
 // An endpoint before its keys: the plugin's defaults and collectd's habits.
-EndpointBuilder endpoint_defaults(const std::string& name, double interval_s, const PluginDefaults& plugin,
-                                  SecretRegistry* secrets) {
+EndpointBuilder endpoint_defaults(double interval_s, const PluginDefaults& plugin) {
   EndpointBuilder b;
-  b.secrets = secrets;
-  b.e.name = name;
   b.e.interval_s = interval_s;
   RequestSpec& spec = b.e.job.spec;
   spec.user_agent = default_user_agent();
@@ -55,12 +54,66 @@ EndpointBuilder endpoint_defaults(const std::string& name, double interval_s, co
   return b;
 }
 
-void read_endpoint_keys(const oconfig_item_t& block, EndpointBuilder& b, const ExpandedConfig* lines,
-                        std::vector<std::string>& errors) {
-  const std::string& name = b.e.name;
+// Blocks read so far, by what they say apart from their URL (settings_key):
+// the settings they share.
+using SettingsCache = std::unordered_map<std::string, std::shared_ptr<const EndpointSettings>>;
+
+void append_sized(std::string& out, std::string_view text) {
+  const std::size_t n = text.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(text);
+}
+
+// Everything an item says, unambiguously (for equality, not for reading).
+void append_item(std::string& out, const oconfig_item_t& item) {
+  append_sized(out, item.key ? item.key : "");
+  for (int v = 0; v < item.values_num; ++v) {
+    const oconfig_value_t& value = item.values[v];
+    out.push_back(static_cast<char>('0' + value.type));
+    if (value.type == OCONFIG_TYPE_STRING)
+      append_sized(out, value.value.string ? value.value.string : "");
+    else if (value.type == OCONFIG_TYPE_NUMBER)
+      out.append(reinterpret_cast<const char*>(&value.value.number), sizeof value.value.number);
+    else
+      out.push_back(value.value.boolean ? '1' : '0');
+  }
+  out.push_back('{');
+  for (int c = 0; c < item.children_num; ++c) append_item(out, item.children[c]);
+  out.push_back('}');
+}
+
+bool is_url_item(const oconfig_item_t& item) {
+  return item.key && iequals(item.key, "URL");
+}
+
+// What a block says apart from its URL: blocks that say the same read to
+// the same settings. A URL's scheme stays in (https asks for the
+// certificate), and so does a URL that is not one string.
+std::string settings_key(const oconfig_item_t& block) {
+  std::string key;
+  for (int c = 0; c < block.children_num; ++c) {
+    const oconfig_item_t& item = block.children[c];
+    if (is_url_item(item) && item.values_num == 1 && item.values[0].type == OCONFIG_TYPE_STRING &&
+        item.values[0].value.string && item.children_num == 0) {
+      const std::string_view url(item.values[0].value.string);
+      key += "\x01URL:";
+      key += to_lower(url.substr(0, url.find(':')));
+      key.push_back('\x01');
+    } else {
+      append_item(key, item);
+    }
+  }
+  return key;
+}
+
+enum class Keys { all, url_only };
+
+void read_endpoint_keys(const oconfig_item_t& block, const std::string& name, EndpointBuilder& b,
+                        const ExpandedConfig* lines, std::vector<std::string>& errors, Keys which) {
   const std::string where = block_path(name);
   for (int c = 0; c < block.children_num; ++c) {
     const oconfig_item_t& item = block.children[c];
+    if (which == Keys::url_only && !is_url_item(item)) continue;
     const std::string key = key_of(item);
     if (item.children_num > 0) {
       errors.push_back(where + ": <" + key + "> is not a block the plugin knows; expected a key such as URL" +
@@ -86,9 +139,9 @@ void read_endpoint_keys(const oconfig_item_t& block, EndpointBuilder& b, const E
 
 // What only the whole block can tell: a missing URL, a partial OAuth client,
 // defaults that depend on other keys.
-void complete_endpoint(const oconfig_item_t& block, EndpointBuilder& b, const ExpandedConfig* lines,
-                       std::vector<std::string>& errors) {
-  const std::string where = block_path(b.e.name);
+void complete_endpoint(const oconfig_item_t& block, const std::string& name, EndpointBuilder& b,
+                       const ExpandedConfig* lines, std::vector<std::string>& errors) {
+  const std::string where = block_path(name);
   RequestSpec& spec = b.e.job.spec;
   if (spec.url.empty())
     errors.push_back(where + ": URL: missing; every endpoint needs one" + at(lines, block));
@@ -108,19 +161,36 @@ void complete_endpoint(const oconfig_item_t& block, EndpointBuilder& b, const Ex
   if (spec.has_body && !b.method_set) spec.method = "POST";
   if (b.e.job.policy.health && !b.max_body_set) spec.max_body_bytes = kMaxHealthBodyBytes;
   spec.want_certificate = starts_with(to_lower(spec.url), "https:");
-  b.e.job.policy.display_url = spec.url;
 }
 
+// A block whose settings_key was read before takes its settings and reads
+// only its URL: 100,000 blocks written alike cost one reading of their keys
+// and one copy of what they say.
 std::optional<EndpointConfig> read_endpoint(const oconfig_item_t& block, const std::string& name,
                                             double default_interval_s, const PluginDefaults& plugin,
                                             const ExpandedConfig* lines, SecretRegistry* secrets,
-                                            std::vector<std::string>& errors) {
+                                            std::vector<std::string>& errors, SettingsCache& cache) {
   const std::size_t errors_before = errors.size();
-  EndpointBuilder b = endpoint_defaults(name, default_interval_s, plugin, secrets);
-  read_endpoint_keys(block, b, lines, errors);
-  complete_endpoint(block, b, lines, errors);
+  std::string said = settings_key(block);
+  const auto known = cache.find(said);
+  const bool read_before = known != cache.end();
+  EndpointBuilder b = read_before ? EndpointBuilder{} : endpoint_defaults(default_interval_s, plugin);
+  b.name = name;
+  b.secrets = secrets;
+  read_endpoint_keys(block, name, b, lines, errors, read_before ? Keys::url_only : Keys::all);
+  if (!read_before) complete_endpoint(block, name, b, lines, errors);
   if (errors.size() != errors_before) return std::nullopt;
-  return std::move(b.e);
+  EndpointConfig e;
+  e.name = name;
+  e.url = std::move(b.e.job.spec.url);
+  if (read_before) {
+    e.settings = known->second;
+  } else {
+    b.e.job.spec.url.clear();
+    e.settings = cache.emplace(std::move(said), std::make_shared<const EndpointSettings>(std::move(b.e)))
+                     .first->second;
+  }
+  return e;
 }
 
 // A whole number from `low` to `high`, for the plugin-wide limits.
@@ -165,10 +235,11 @@ PluginDefaults read_plugin_keys(const oconfig_item_t& block, const ExpandedConfi
 
 // The <Endpoint "name"> blocks; one with errors is left out with them.
 void read_endpoints(const oconfig_item_t& block, double default_interval_s, const PluginDefaults& defaults,
-                    const std::vector<std::string>& taken, const ExpandedConfig* lines,
+                    const std::unordered_set<std::string>& taken, const ExpandedConfig* lines,
                     SecretRegistry* secrets, ConfigResult& out) {
   const std::string where = block_path("");
-  std::vector<std::string> names = taken;
+  std::unordered_set<std::string> names;
+  SettingsCache cache;
   int blocks = 0;
   for (int c = 0; c < block.children_num; ++c) {
     const oconfig_item_t& item = block.children[c];
@@ -182,19 +253,20 @@ void read_endpoints(const oconfig_item_t& block, double default_interval_s, cons
                            given(item, false) + "; the block is ignored" + at(lines, item));
       continue;
     }
-    if (std::find(names.begin(), names.end(), *name) != names.end()) {
+    if (taken.count(*name) || names.count(*name)) {
       out.errors.push_back(block_path(*name) +
                            ": the name is taken by an earlier <Endpoint>; expected each "
                            "endpoint to have its own name; the block is ignored" +
                            at(lines, item));
       continue;
     }
-    auto endpoint = read_endpoint(item, *name, default_interval_s, defaults, lines, secrets, out.errors);
+    auto endpoint =
+        read_endpoint(item, *name, default_interval_s, defaults, lines, secrets, out.errors, cache);
     if (!endpoint) {
       out.errors.push_back(block_path(*name) + ": not probed because of the errors above" + at(lines, item));
       continue;
     }
-    names.push_back(*name);
+    names.insert(*name);
     out.config.endpoints.push_back(std::move(*endpoint));
   }
   if (blocks == 0)
@@ -205,22 +277,36 @@ void read_endpoints(const oconfig_item_t& block, double default_interval_s, cons
 // however many endpoints use it.
 void warn_about_credential_files(ConfigResult& out) {
   std::vector<std::string> seen;
-  for (const auto& e : out.config.endpoints)
-    for (auto& note : credential_file_notes(e.credentials, e.job.oauth2)) {
+  std::unordered_set<const EndpointSettings*> read;
+  for (const auto& e : out.config.endpoints) {
+    if (!read.insert(e.settings.get()).second) continue;
+    for (auto& note : credential_file_notes(e.credentials(), e.job().oauth2)) {
       if (std::find(seen.begin(), seen.end(), note) != seen.end()) continue;
       out.warnings.push_back(block_path(e.name) + ": " + note);
       seen.push_back(std::move(note));
     }
+  }
 }
 
 }  // namespace
+
+const std::shared_ptr<const EndpointSettings>& EndpointConfig::empty_settings() {
+  static const std::shared_ptr<const EndpointSettings> empty = std::make_shared<const EndpointSettings>();
+  return empty;
+}
+
+RequestSpec EndpointConfig::spec() const {
+  RequestSpec spec = settings->job.spec;
+  spec.url = url;
+  return spec;
+}
 
 std::string default_user_agent() {
   return "probewise/" PROBEWISE_VERSION " (collectd plugin)";
 }
 
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
-                         const std::vector<std::string>& taken, const ExpandedConfig* lines,
+                         const std::unordered_set<std::string>& taken, const ExpandedConfig* lines,
                          SecretRegistry* secrets) {
   ConfigResult out;
   const PluginDefaults defaults = read_plugin_keys(block, lines, out);

@@ -19,7 +19,9 @@
 namespace probewise {
 namespace {
 
-constexpr std::size_t kMaxFileBytes = 4 << 20;
+// Read only to say where an item was written (errors), or to expand an
+// Include: 100,000 endpoints take about 8 MB.
+constexpr std::size_t kMaxFileBytes = 64 << 20;
 // collectd's CF_MAX_DEPTH: how deep Includes may nest.
 constexpr int kMaxDepth = 8;
 constexpr std::size_t kMaxIncludedFiles = 1024;
@@ -213,12 +215,33 @@ std::vector<LocatedNode> plugin_blocks(const std::string& path) {
 
 // --- ExpandedConfig ---------------------------------------------------------
 
+namespace {
+
+bool has_include(const oconfig_item_t& item) {
+  for (int c = 0; c < item.children_num; ++c) {
+    const oconfig_item_t& child = item.children[c];
+    if ((child.key && iequals(child.key, "Include")) || has_include(child)) return true;
+  }
+  return false;
+}
+
+// The node written at position i, when it is the same key: once the tree
+// and the text disagree, none of the rest can be trusted (twins = nullptr).
+const LocatedNode* twin_at(const std::vector<LocatedNode>*& twins, int i, const char* key) {
+  if (twins && static_cast<std::size_t>(i) < twins->size() && iequals((*twins)[i].key, key ? key : ""))
+    return &(*twins)[i];
+  twins = nullptr;
+  return nullptr;
+}
+
+}  // namespace
+
 // The tree while it is built; materialize() lays it out as oconfig_item_t.
 struct ExpandedConfig::Item {
   std::string key;
   std::vector<oconfig_value_t> values;  // strings point into Storage::strings
   std::vector<Item> children;
-  std::optional<std::string> at;
+  const LocatedNode* at = nullptr;
 };
 
 struct ExpandedConfig::Storage {
@@ -226,13 +249,24 @@ struct ExpandedConfig::Storage {
   std::deque<std::string> strings;
   std::deque<std::vector<oconfig_value_t>> values;
   std::deque<std::vector<oconfig_item_t>> children;
+  std::deque<LocatedNode> included;  // where the included files' items were written
 
   char* keep(const char* s) { return strings.emplace_back(s ? s : "").data(); }
 };
 
 ExpandedConfig::ExpandedConfig(const oconfig_item_t& block, const LocatedNode* located,
                                const ConfigParser& parser)
-    : parser_(parser), storage_(std::make_unique<Storage>()) {
+    : ExpandedConfig(
+          block, [located] { return located; }, parser) {}
+
+ExpandedConfig::ExpandedConfig(const oconfig_item_t& block, std::function<const LocatedNode*()> locate,
+                               const ConfigParser& parser)
+    : parser_(parser), locate_(std::move(locate)), root_(&block) {
+  // Nothing to expand (the usual case): collectd's tree as it is, and the
+  // text read again only if a place is asked for.
+  if (!has_include(block)) return;
+  storage_ = std::make_unique<Storage>();
+  const LocatedNode* located = locate_ ? locate_() : nullptr;
   Item top;
   top.key = block.key ? block.key : "";
   for (int v = 0; v < block.values_num; ++v) {
@@ -240,23 +274,42 @@ ExpandedConfig::ExpandedConfig(const oconfig_item_t& block, const LocatedNode* l
     if (value.type == OCONFIG_TYPE_STRING) value.value.string = storage_->keep(value.value.string);
     top.values.push_back(value);
   }
-  if (located) top.at = place(*located);
+  top.at = located;
   std::vector<std::string> stack;
   expand(block.children, block.children_num, located ? &located->children : nullptr,
          located ? located->file : std::string(), 0, stack, top.children);
   materialize(storage_->root, top, nullptr);
+  root_ = &storage_->root;
+  mapped_ = true;
 }
 
 ExpandedConfig::~ExpandedConfig() = default;
 
 const oconfig_item_t& ExpandedConfig::root() const {
-  return storage_->root;
+  return *root_;
 }
 
 std::optional<std::string> ExpandedConfig::where(const oconfig_item_t& item) const {
+  if (!mapped_) {
+    mapped_ = true;
+    if (const LocatedNode* located = locate_ ? locate_() : nullptr) {
+      where_[root_] = located;
+      map_twins(*root_, &located->children);
+    }
+  }
   auto found = where_.find(&item);
   if (found == where_.end()) return std::nullopt;
-  return found->second;
+  return place(*found->second);
+}
+
+void ExpandedConfig::map_twins(const oconfig_item_t& item, const std::vector<LocatedNode>* twins) const {
+  for (int i = 0; i < item.children_num; ++i) {
+    const oconfig_item_t& child = item.children[i];
+    const LocatedNode* twin = twin_at(twins, i, child.key);
+    if (!twin) return;
+    where_[&child] = twin;
+    map_twins(child, &twin->children);
+  }
 }
 
 void ExpandedConfig::expand(const oconfig_item_t* items, int n, const std::vector<LocatedNode>* twins,
@@ -265,22 +318,14 @@ void ExpandedConfig::expand(const oconfig_item_t* items, int n, const std::vecto
   for (int i = 0; i < n; ++i) {
     const oconfig_item_t& item = items[i];
     const std::string key = item.key ? item.key : "";
-    // The twin written at the same position; once the two disagree, none
-    // of the rest can be trusted.
-    const LocatedNode* twin = nullptr;
-    if (twins && static_cast<std::size_t>(i) < twins->size() && iequals((*twins)[i].key, key))
-      twin = &(*twins)[i];
-    else
-      twins = nullptr;
-    std::optional<std::string> at;
-    if (twin) at = place(*twin);
+    const LocatedNode* twin = twin_at(twins, i, item.key);
     if (iequals(key, "Include")) {
-      include(item, at, file, depth, stack, out);
+      include(item, twin ? std::optional(place(*twin)) : std::nullopt, file, depth, stack, out);
       continue;
     }
     Item copy;
     copy.key = key;
-    copy.at = at;
+    copy.at = twin;
     for (int v = 0; v < item.values_num; ++v) {
       oconfig_value_t value = item.values[v];
       if (value.type == OCONFIG_TYPE_STRING) value.value.string = storage_->keep(value.value.string);
@@ -338,7 +383,8 @@ void ExpandedConfig::include(const oconfig_item_t& item, const std::optional<std
       continue;
     }
     auto text = slurp(target);
-    const LocatedNode located = parse_located(text ? *text : std::string(), target);
+    const LocatedNode& located =
+        storage_->included.emplace_back(parse_located(text ? *text : std::string(), target));
     stack.push_back(canonical);
     expand(parsed->children, parsed->children_num, &located.children, target, depth + 1, stack, out);
     stack.pop_back();
@@ -356,7 +402,7 @@ void ExpandedConfig::materialize(oconfig_item_t& dst, Item& src, oconfig_item_t*
   for (std::size_t i = 0; i < src.children.size(); ++i) materialize(children[i], src.children[i], &dst);
   dst.children = children.empty() ? nullptr : children.data();
   dst.children_num = static_cast<int>(children.size());
-  if (src.at) where_[&dst] = *src.at;
+  if (src.at) where_[&dst] = src.at;
 }
 
 std::string collectd_config_path() {

@@ -52,13 +52,20 @@ struct ConfigParser {
   std::function<void(oconfig_item_t*)> free;
 };
 
-// A <Plugin probewise> block with its Includes expanded; owns the tree.
+// A <Plugin probewise> block with its Includes expanded; owns the tree it
+// made. A block without Include is collectd's own tree, used as it is, and
+// where its items were written is read only when a place is asked for.
 class ExpandedConfig {
  public:
   // `located`: the block as written (from plugin_blocks), or nullptr when
   // it could not be found (then items have no place and relative Include
   // paths are taken from the working directory, as collectd does).
   ExpandedConfig(const oconfig_item_t& block, const LocatedNode* located, const ConfigParser& parser);
+  // The same, with the block as written found only when it is needed (an
+  // Include to expand, a place asked for); `locate` may return nullptr.
+  // Both `block` and what `locate` returns must outlive this object.
+  ExpandedConfig(const oconfig_item_t& block, std::function<const LocatedNode*()> locate,
+                 const ConfigParser& parser);
   ~ExpandedConfig();
   ExpandedConfig(const ExpandedConfig&) = delete;
   ExpandedConfig& operator=(const ExpandedConfig&) = delete;
@@ -77,10 +84,14 @@ class ExpandedConfig {
   void include(const oconfig_item_t& item, const std::optional<std::string>& at, const std::string& file,
                int depth, std::vector<std::string>& stack, std::vector<Item>& out);
   void materialize(oconfig_item_t& dst, Item& src, oconfig_item_t* parent);
+  void map_twins(const oconfig_item_t& item, const std::vector<LocatedNode>* twins) const;
 
   ConfigParser parser_;
-  std::unique_ptr<Storage> storage_;
-  std::unordered_map<const oconfig_item_t*, std::string> where_;
+  std::function<const LocatedNode*()> locate_;
+  std::unique_ptr<Storage> storage_;  // the expanded tree, when the block has an Include
+  const oconfig_item_t* root_;
+  mutable bool mapped_ = false;  // where_ holds every place that can be known
+  mutable std::unordered_map<const oconfig_item_t*, const LocatedNode*> where_;
   std::vector<std::string> errors_;
 };
 

@@ -39,10 +39,10 @@ std::size_t distance(std::string_view a, std::string_view b) {
 // The secrets of a key, under a source of their own per endpoint: `put`
 // replaces what the key gave before, `add` adds (a repeated key).
 void keep_secrets(EndpointBuilder& b, const char* key, std::vector<std::string> values) {
-  if (b.secrets) b.secrets->put("<Endpoint \"" + b.e.name + "\"> " + key, std::move(values));
+  if (b.secrets) b.secrets->put("<Endpoint \"" + b.name + "\"> " + key, std::move(values));
 }
 void add_secrets(EndpointBuilder& b, const char* key, std::vector<std::string> values) {
-  if (b.secrets) b.secrets->add("<Endpoint \"" + b.e.name + "\"> " + key, std::move(values));
+  if (b.secrets) b.secrets->add("<Endpoint \"" + b.name + "\"> " + key, std::move(values));
 }
 
 const EndpointKey kEndpointKeys[] = {

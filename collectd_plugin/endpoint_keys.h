@@ -14,9 +14,11 @@
 
 namespace probewise {
 
-// Everything a block's keys set, with what the checks after the keys need.
+// Everything a block's keys set, with what the checks after the keys need
+// (the URL key sets e.job.spec.url: the endpoint takes it from there).
 struct EndpointBuilder {
-  EndpointConfig e;
+  EndpointSettings e;
+  std::string name;                   // of the <Endpoint> block
   SecretRegistry* secrets = nullptr;  // learns the secrets of the keys (may be null)
   bool timeout_set = false;
   bool max_body_set = false;

@@ -15,8 +15,28 @@ constexpr std::size_t kMinReserve = 32;
 // of it (and MaxConcurrency at most); the connections kept get the rest, so
 // that a round still finds some of the last round's connections open.
 constexpr std::size_t kInFlightShare = 4;  // of 5
+// MaxConcurrency's largest value.
+constexpr std::size_t kMaxConcurrency = 100000;
 
 }  // namespace
+
+std::size_t socket_room(std::size_t soft_limit, std::size_t open_now) {
+  if (soft_limit == 0) return kNoLimit;
+  const std::size_t reserve = std::max(kMinReserve, soft_limit / 8);
+  const std::size_t used = open_now + reserve;
+  return soft_limit > used ? soft_limit - used : 0;
+}
+
+int concurrency_cap(std::size_t room) {
+  if (room == kNoLimit) return kMaxConcurrency;
+  return static_cast<int>(std::clamp<std::size_t>(room * kInFlightShare / 5, 1, kMaxConcurrency));
+}
+
+int kept_for(int in_flight, std::size_t room) {
+  const std::size_t wanted = static_cast<std::size_t>(std::max(1, in_flight));
+  if (room == kNoLimit || room >= 2 * wanted) return static_cast<int>(wanted);
+  return static_cast<int>(std::clamp<std::size_t>(room > wanted ? room - wanted : 0, 1, wanted));
+}
 
 FdBudget fit_concurrency(int max_concurrency, std::size_t soft_limit, std::size_t open_now) {
   FdBudget b;
@@ -26,7 +46,7 @@ FdBudget fit_concurrency(int max_concurrency, std::size_t soft_limit, std::size_
   if (soft_limit == 0) return b;
   const std::size_t reserve = std::max(kMinReserve, soft_limit / 8);
   const std::size_t used = open_now + reserve;
-  const std::size_t room = soft_limit > used ? soft_limit - used : 0;
+  const std::size_t room = socket_room(soft_limit, open_now);
   if (room >= 2 * wanted) return b;  // a socket for each transfer and each kept connection
   const std::size_t in_flight = std::max<std::size_t>(1, std::min(wanted, room * kInFlightShare / 5));
   b.concurrency = static_cast<int>(in_flight);

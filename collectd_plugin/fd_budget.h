@@ -26,6 +26,17 @@ struct FdBudget {
 // descriptors the process holds already.
 FdBudget fit_concurrency(int max_concurrency, std::size_t soft_limit, std::size_t open_now);
 
+// What the limit leaves for the plugin's sockets, after collectd's reserve
+// (kNoLimit when there is no limit).
+inline constexpr std::size_t kNoLimit = static_cast<std::size_t>(-1);
+std::size_t socket_room(std::size_t soft_limit, std::size_t open_now);
+// For a concurrency that follows the load (MaxConcurrency not set): the most
+// transfers at once the room allows (four fifths of it, at least 1; at most
+// 100000), and how many idle connections to keep while `in_flight` may be
+// in flight (as many, as far as the room allows; at least 1).
+int concurrency_cap(std::size_t room);
+int kept_for(int in_flight, std::size_t room);
+
 // The process's soft RLIMIT_NOFILE (0 when unlimited) and its open descriptors.
 std::size_t nofile_soft_limit();
 std::size_t open_descriptors();

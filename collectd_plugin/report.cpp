@@ -178,7 +178,7 @@ std::optional<NotificationRecord> notification_for(const EndpointReport& report)
   n.text_meta.emplace_back("basis", std::string(basis_name(v.basis)));
   n.text_meta.emplace_back("state", std::string(state_name(v.state)));
   if (!v.hints.empty()) n.text_meta.emplace_back("hint", shown(v.hints.front()));
-  n.text_meta.emplace_back("url", shown(report.endpoint.job.policy.display_url));
+  n.text_meta.emplace_back("url", shown(report.endpoint.url));
   return n;
 }
 
@@ -186,12 +186,12 @@ Dispatch describe(const EndpointReport& report) {
   Dispatch d;
   d.plugin_instance = report.endpoint.name;
   d.time = report.finished_at;
-  d.interval = report.endpoint.interval_s;
+  d.interval = report.endpoint.interval_s();
   const Facts facts{report.outcome.result, report.outcome.verdict, report.outcome.sent,
-                    starts_with(to_lower(report.endpoint.job.spec.url), "https:"), report.finished_at};
+                    starts_with(to_lower(report.endpoint.url), "https:"), report.finished_at};
   static_assert(std::size(kMetrics) <= 32, "EndpointConfig::values has a bit for each");
   for (std::size_t i = 0; i < std::size(kMetrics); ++i) {
-    if (!(report.endpoint.values & (std::uint32_t{1} << i))) continue;
+    if (!(report.endpoint.values() & (std::uint32_t{1} << i))) continue;
     const MetricSpec& m = kMetrics[i];
     if (auto value = m.value(facts)) d.values.push_back({m.type, m.type_instance, *value});
   }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "check/check_steps.h"
+#include "concurrency.h"
 #include "config.h"
 #include "credentials/token_broker.h"
 #include "http/request.h"
@@ -71,6 +72,8 @@ class Scheduler {
   // Returns how many ms the caller may sleep when nothing is in flight.
   int poll(int max_wait_ms);
   std::size_t in_flight() const { return prober_.in_flight(); }
+  // Ends poll()'s wait early; the only call another thread may make.
+  void wake() { prober_.wake(); }
 
   // What shutdown() did.
   struct Stopped {
@@ -81,27 +84,33 @@ class Scheduler {
   Stopped shutdown();
 
   const Stats& stats() const { return stats_; }
+  // Transfers allowed in flight now (MaxConcurrency, or what the load asks).
+  int concurrency() const { return limit_.limit(); }
   const PluginConfig& config() const { return config_; }
 
  private:
+  // What the scheduler keeps for each endpoint, between probes and during
+  // one: small, since there may be 100,000 of them.
   struct Runtime {
     Clock::time_point due{};
-    Clock::duration interval{};
-    bool queued = false;  // in ready_
-    bool busy = false;    // a check is under way
-    std::unique_ptr<CheckSteps> steps;
+    Clock::time_point saved_at{};
+    std::unique_ptr<CheckSteps> steps;    // the check under way
     std::optional<StoredState> previous;  // in memory, across intervals
+    // The peer certificate as last read (a reused connection shows none),
+    // shared by the endpoints that saw the same one.
+    std::shared_ptr<const Certificate> certificate;
+    Clock::time_point certificate_at{};  // when it was read
     // What the state directory holds, as a digest of what it means (the
     // whole state would double the memory an endpoint needs).
     std::size_t saved_meaning = 0;
     std::time_t saved_checked = 0;
-    bool saved_any = false;
-    Clock::time_point saved_at{};
-    std::string state_key;
     int store = -1;       // index into stores_, -1 = not persisted
     int token_slot = -1;  // TokenBroker slot, -1 = no OAuth
-    // The peer certificate as last read: a reused connection shows none.
-    std::unique_ptr<Certificate> certificate;
+    bool queued = false;  // in ready_
+    bool busy = false;    // a check is under way
+    bool loaded = false;  // its state read from the state directory (at its first probe)
+    bool saved_any = false;
+    bool own_key = false;  // its state is kept under its name: another endpoint asks the same
   };
   struct Store {
     std::string dir;
@@ -110,6 +119,11 @@ class Scheduler {
   };
 
   void open_stores();
+  std::string state_key_of(std::size_t i) const;
+  void load_state(std::size_t i);
+  Clock::duration interval_of(std::size_t i) const;
+  std::shared_ptr<const Certificate> keep_certificate(const Certificate& c);
+  bool certificate_due(std::size_t i, Clock::time_point now) const;
   Clock::time_point next_wake() const;
   int ms_until_wake(Clock::time_point now, int cap) const;
   void release_due(Clock::time_point now);
@@ -125,19 +139,26 @@ class Scheduler {
   double wall() const;
   void log(LogLevel level, const std::string& text) const;
   bool slot_free() const;
+  void follow_load(Clock::time_point now);
 
   PluginConfig config_;
   SchedulerHooks hooks_;
   ConcurrentProber prober_;
+  ConcurrentProber::Done done_;  // what the last run() finished (its buffer serves again)
   TokenBroker tokens_;
   std::vector<Runtime> runtime_;
   std::vector<Store> stores_;
+  std::shared_ptr<const Certificate> last_certificate_;
   using Due = std::pair<Clock::time_point, std::size_t>;
   std::priority_queue<Due, std::vector<Due>, std::greater<Due>> heap_;
   std::deque<std::size_t> ready_;    // due, waiting for a free slot
   std::deque<std::size_t> pending_;  // a check's next request, waiting for a free slot
   Clock::time_point epoch_;
   Clock::duration tick_{};
+  ConcurrencyLimit limit_;
+  int limit_logged_ = 0;  // the limit last said in the log
+  Clock::time_point limit_logged_at_{};
+  Clock::time_point saturation_logged_at_{};
   Clock::time_point stats_logged_;
   Stats stats_;
   Stats stats_at_log_;

@@ -12,9 +12,9 @@
 namespace probewise {
 namespace {
 
-// The longest a transfer wait lasts before the thread looks at the stop
-// flag again (libcurl's poll cannot be woken from here).
-constexpr int kMaxWaitMs = 100;
+// The longest a wait lasts before the thread looks around again (stop()
+// wakes it at once).
+constexpr int kMaxWaitMs = 1000;
 
 }  // namespace
 
@@ -35,6 +35,7 @@ void Worker::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  scheduler_.wake();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -45,6 +46,7 @@ void Worker::run() noexcept {
   } catch (...) {
   }
   int failures = 0;
+  int flush_due_ms = -1;  // when the report hook wants to run again (-1: no need)
   for (;;) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -52,10 +54,10 @@ void Worker::run() noexcept {
     }
     int sleep_ms = 0;
     try {
-      sleep_ms = scheduler_.poll(kMaxWaitMs);
+      sleep_ms = scheduler_.poll(flush_due_ms >= 0 ? std::min(flush_due_ms, kMaxWaitMs) : kMaxWaitMs);
       if (hooks_.after_poll) {
-        const int due_ms = hooks_.after_poll();
-        if (due_ms >= 0) sleep_ms = std::min(sleep_ms, due_ms);
+        flush_due_ms = hooks_.after_poll();
+        if (flush_due_ms >= 0) sleep_ms = std::min(sleep_ms, flush_due_ms);
       }
       failures = 0;
     } catch (const std::exception& e) {

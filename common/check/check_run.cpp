@@ -41,8 +41,12 @@ std::optional<StoredState> StateSlot::load(const std::string& state_key,
 }
 
 std::string check_identity(const RequestSpec& spec) {
-  return std::to_string(geteuid()) + "|" + (spec.method.empty() ? "GET" : spec.method) + "|" + spec.url +
-         "|" + spec.connect_host + "|" + std::to_string(spec.connect_port);
+  return check_identity(spec, spec.url);
+}
+
+std::string check_identity(const RequestSpec& spec, const std::string& url) {
+  return std::to_string(geteuid()) + "|" + (spec.method.empty() ? "GET" : spec.method) + "|" + url + "|" +
+         spec.connect_host + "|" + std::to_string(spec.connect_port);
 }
 
 CheckOutcome run_check(const CheckJob& job) {

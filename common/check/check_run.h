@@ -37,8 +37,10 @@ struct CheckJob {
   std::shared_ptr<SecretRegistry> secrets;
 };
 
-// The identity the state key is derived from: who runs it and what it asks.
+// The identity the state key is derived from: who runs it and what it asks
+// (`url` in place of spec.url: the collectd plugin keeps URLs apart).
 std::string check_identity(const RequestSpec& spec);
+std::string check_identity(const RequestSpec& spec, const std::string& url);
 
 // The check's state directory, when change detection is on, and what it
 // keeps this check's state under.

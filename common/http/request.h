@@ -31,10 +31,14 @@ ProbeResult perform(const RequestSpec& spec);
 
 // Many probes at once on one libcurl multi handle, for the collectd plugin:
 // one thread calls start() and run(); nothing here blocks longer than run()'s
-// wait. Redirects are followed as in perform(), every hop on the multi
-// handle. Connections are reused where the target allows.
+// wait. Event driven (curl_multi_socket_action on an epoll set): a wake-up
+// costs what became ready, not what is in flight. Redirects are followed as
+// in perform(), every hop on the multi handle. Connections are reused where
+// the target allows, and a new TLS connection resumes a session of its host.
 class ConcurrentProber {
  public:
+  using Done = std::vector<std::pair<std::uint64_t, ProbeResult>>;
+
   // 0 = libcurl's defaults: no limit per host; idle connections kept: four
   // per transfer in flight.
   explicit ConcurrentProber(int max_connections_per_host = 0, int max_idle_connections = 0);
@@ -44,11 +48,18 @@ class ConcurrentProber {
 
   // Starts a probe; its result comes back from run() under `id`.
   void start(std::uint64_t id, RequestSpec spec);
-  // Drives every transfer for at most wait_ms and returns those that finished.
-  std::vector<std::pair<std::uint64_t, ProbeResult>> run(int wait_ms);
+  // Drives every transfer for at most wait_ms (returning at once when none
+  // is in flight) and returns those that finished.
+  Done run(int wait_ms);
+  // The same into `done` (cleared first), so that its buffer serves again.
+  void run(int wait_ms, Done& done);
+  // Ends run()'s wait early; the only call another thread may make.
+  void wake();
   std::size_t in_flight() const;
   // Stops every transfer in flight (shutdown); their results are dropped.
   void cancel_all();
+  // Idle connections kept open for later transfers (0 = leave as is).
+  void set_max_idle_connections(int n);
 
  private:
   struct Impl;

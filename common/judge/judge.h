@@ -75,6 +75,9 @@ class Judge {
 
   void body_string();
 
+  // The URL messages name: the policy's, else the one asked.
+  const std::string& shown_url() const { return p_.display_url.empty() ? r_.url : p_.display_url; }
+
   void regex();
 
   void page_size();

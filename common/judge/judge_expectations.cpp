@@ -126,13 +126,13 @@ void Judge::dates() {
 void Judge::header_string() {
   if (p_.header_string.empty() || r_.header_block.find(p_.header_string) != std::string::npos) return;
   add("content.mismatch", State::critical,
-      "header '" + shown_search(p_.header_string) + "' not found on '" + p_.display_url + "'");
+      "header '" + shown_search(p_.header_string) + "' not found on '" + shown_url() + "'");
 }
 
 void Judge::body_string() {
   if (p_.body_string.empty() || r_.body.find(p_.body_string) != std::string::npos) return;
   add("content.mismatch", State::critical,
-      "string '" + shown_search(p_.body_string) + "' not found on '" + p_.display_url + "'");
+      "string '" + shown_search(p_.body_string) + "' not found on '" + shown_url() + "'");
 }
 
 void Judge::regex() {

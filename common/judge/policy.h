@@ -56,10 +56,10 @@ struct Policy {
   std::optional<CertificateExpectation> certificate;  // -C
   State timeout_state = State::critical;              // --timeout-result
   double timeout_seconds = 10;                        // perfdata max
-  std::string display_url;                            // "http://host:port/path" for messages
-  TokenExpiry token_expiry;                           // --token-expiry
-  bool check_auth_enforced = false;                   // --check-auth-enforced
-  std::optional<HealthFormat> health;                 // --health[=FORMAT]
+  std::string display_url;             // "http://host:port/path" for messages; "" = the URL asked
+  TokenExpiry token_expiry;            // --token-expiry
+  bool check_auth_enforced = false;    // --check-auth-enforced
+  std::optional<HealthFormat> health;  // --health[=FORMAT]
 };
 
 }  // namespace probewise

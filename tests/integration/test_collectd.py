@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +42,8 @@ class Env:
     tmp = None
     servers = []
     test_port = None
+    tls_port = None     # testserver.py over TLS: certificate of the test CA for localhost
+    certs = None
     auth_port = None
     refused = None      # a bound socket that does not listen: connections are refused
     refused_port = None
@@ -51,6 +54,12 @@ def setUpModule():
         raise RuntimeError("no plugin at %s (set PROBEWISE_COLLECTD_PLUGIN)" % PLUGIN)
     Env.tmp = tempfile.mkdtemp(prefix="probewise-collectd-")
     Env.test_port = start_server(Env.tmp, "testserver.py", Env.servers)
+    Env.certs = os.path.join(Env.tmp, "certs")
+    subprocess.run(["sh", os.path.join(collectd_run.SERVERS_DIR, "make_certs.sh"), Env.certs], check=True)
+    tls_dir = os.path.join(Env.tmp, "tls")  # its own port file
+    os.makedirs(tls_dir)
+    Env.tls_port = start_server(tls_dir, "testserver.py", Env.servers,
+                                ["--tls", os.path.join(Env.certs, "server.pem"), os.path.join(Env.certs, "server.key")])
     Env.auth_port = start_server(Env.tmp, "authserver.py", Env.servers)
     Env.refused = socket.socket()
     Env.refused.bind(("127.0.0.1", 0))
@@ -232,12 +241,51 @@ class Restart(unittest.TestCase):
 
 @unittest.skipUnless(shutil.which("valgrind"), "valgrind is not installed")
 @unittest.skipIf(SANITIZE, "a sanitized build does not run under valgrind")
+def tls_endpoint(path="/tls_session", *keys):
+    return ['URL "https://localhost:%d%s"' % (Env.tls_port, path),
+            'CACert "%s"' % os.path.join(Env.certs, "ca.pem")] + list(keys)
+
+
+class TlsSessions(unittest.TestCase):
+    """HTTPS endpoints whose server closes every connection: each probe makes
+    a new TLS connection and resumes a session of its host, with plain HTTP
+    probes on the same handles in between (libcurl drops a handle's own
+    session cache when the handle joins a share: the Valgrind class below
+    runs this mix under memcheck). The certificate's time left is a value.
+    (That the sessions are kept per host rather than per handle shows at
+    scale: bench/scale_bench.py reports the share of resumed handshakes.)"""
+
+    def test_new_connections_resume_sessions(self):
+        state = tempfile.mkdtemp(dir=Env.tmp, prefix="state-")
+        eps = [("tls_a", tls_endpoint("/tls_session", 'ExpectString "resumed"')),
+               ("tls_b", tls_endpoint("/tls_session?b", 'ExpectString "resumed"')),
+               ("plain", ['URL "http://127.0.0.1:%d/"' % Env.test_port])]
+        c = Collectd("tls", eps, state, python=False)
+        try:
+            # The first handshake of the host is a full one (content.mismatch);
+            # from then on every probe resumes.
+            c.wait_for("resumed sessions", lambda: c.value("tls_a", "bool-up") == 1 and
+                       c.value("tls_b", "bool-up") == 1, timeout=60)
+            time.sleep(3)
+            for name in ("tls_a", "tls_b"):
+                self.assertEqual(c.value(name, "bool-up"), 1, name)
+                self.assertEqual(c.value(name, "response_code"), 200, name)
+                left = c.value(name, "timeleft-tls")
+                self.assertIsNotNone(left, name)
+                self.assertTrue(390 * 86400 < left <= 400 * 86400, left)  # make_certs.sh: 400 days
+                self.assertIn("duration-tls", c.metrics(name))
+        finally:
+            self.assertEqual(c.stop(), 0)
+
+
 class Valgrind(unittest.TestCase):
     """collectd under memcheck: no error and no leak through probewise.so."""
 
     def test_memcheck(self):
         state = tempfile.mkdtemp(dir=Env.tmp, prefix="state-")
-        eps = [e for e in endpoints() if e[0] != "typo"]
+        # With an HTTPS endpoint that makes a new connection each time: TLS
+        # sessions kept per host, certificates read.
+        eps = [e for e in endpoints() if e[0] != "typo"] + [("tls", tls_endpoint())]
         c = Collectd("valgrind", eps, state, python=False, valgrind=True)
         c.wait_for("a value from every endpoint under valgrind", lambda: all(
             c.value(e, "gauge-state") is not None for e, _ in eps), timeout=90)

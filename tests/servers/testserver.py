@@ -374,6 +374,15 @@ def external_location(h):
     return "%s://169.254.169.254:%d/redirect2" % (scheme, h.server.server_address[1])
 
 
+def tls_session(h):
+    """Whether this connection's TLS handshake resumed a session; the
+    connection closes, so that the next request needs a handshake again."""
+    reused = getattr(h.connection, "session_reused", None)
+    h.close_connection = True
+    h.reply(200, "resumed\n" if reused else "full handshake\n" if reused is False else "no TLS\n",
+            headers=[("Connection", "close")])
+
+
 ROUTES = {
     "/": root,
     "/file/root": root,
@@ -406,6 +415,7 @@ ROUTES = {
     "/demo/unauthorized": demo_unauthorized,
     "/demo/forbidden": demo_forbidden,
     "/demo/slow": demo_slow,
+    "/tls_session": tls_session,
 }
 
 PREFIX_ROUTES = [

@@ -182,6 +182,40 @@ Interval 10
     EXPECT_NE(line.find(" (at " + main + ":"), std::string::npos) << "without a place: " << line;
 }
 
+// A block without Include is collectd's tree as it is: the file is read
+// again only when a place is asked for, once, and the places are the same.
+TEST_F(ConfigFiles, WithoutIncludeTheFileIsReadOnlyForAPlace) {
+  const std::string main = write("collectd.conf", R"(<Plugin probewise>
+  <Endpoint "a">
+    URL "http://127.0.0.1/a"
+  </Endpoint>
+  <Endpoint "b">
+    URL "http://127.0.0.1/b"
+    Timeou 3
+  </Endpoint>
+</Plugin>
+)");
+  std::vector<LocatedNode> written = plugin_blocks(main);
+  ASSERT_EQ(written.size(), 1u);
+  Tree tree(to_node(written[0]));
+  int located = 0;
+  const ExpandedConfig quiet(
+      tree.root(), [&]() -> const LocatedNode* { return ++located, &written[0]; }, parser_.parser());
+  EXPECT_EQ(&quiet.root(), &tree.root()) << "no copy without an Include";
+  ConfigResult fine = read_config(quiet.root(), 10, {}, nullptr);
+  EXPECT_EQ(fine.config.endpoints.size(), 1u);
+  EXPECT_EQ(located, 0) << "nothing asked where";
+  const ExpandedConfig asked(
+      tree.root(), [&]() -> const LocatedNode* { return ++located, &written[0]; }, parser_.parser());
+  ConfigResult r = read_config(asked.root(), 10, {}, &asked);
+  EXPECT_EQ(located, 1) << "read once, for the error";
+  ASSERT_EQ(r.config.endpoints.size(), 1u);
+  EXPECT_NE(all(r.errors).find("(did you mean Timeout?) (at " + main + ":7)"), std::string::npos)
+      << all(r.errors);
+  EXPECT_EQ(asked.where(tree.root().children[1]), main + ":5");
+  EXPECT_EQ(located, 1);
+}
+
 TEST_F(ConfigFiles, IncludeAtAnyDepthRelativeToTheIncludingFile) {
   write("shared/tls.conf", "VerifyPeer false\nTimeout 3\n");
   write("endpoints/a.conf", R"(<Endpoint "a">
@@ -208,8 +242,8 @@ Include "more"
   ASSERT_EQ(r.result.config.endpoints.size(), 1u) << all(r.result.errors);
   const EndpointConfig& a = r.result.config.endpoints[0];
   EXPECT_EQ(a.name, "a");
-  EXPECT_FALSE(a.job.spec.verify_peer) << "from shared/tls.conf, two Includes down";
-  EXPECT_EQ(a.job.spec.timeout_ms, 3000);
+  EXPECT_FALSE(a.job().spec.verify_peer) << "from shared/tls.conf, two Includes down";
+  EXPECT_EQ(a.job().spec.timeout_ms, 3000);
   EXPECT_EQ(r.result.config.max_concurrency, 4);
   const std::string text = all(r.result.errors);
   EXPECT_NE(

@@ -51,39 +51,76 @@ TEST(CollectdConfig, SpecExample) {
   const EndpointConfig& e = only(r);
   EXPECT_EQ(r.config.max_concurrency, 256);
   EXPECT_EQ(e.name, "api");
-  EXPECT_EQ(e.job.spec.url, "https://api.example.com/v1/health");
-  EXPECT_EQ(e.credentials.bearer_token_file, "/etc/collectd/api.token");
-  ASSERT_TRUE(e.job.policy.expect_status);
-  EXPECT_TRUE(e.job.policy.expect_status->contains(204));
-  EXPECT_FALSE(e.job.policy.expect_status->contains(401));
-  ASSERT_TRUE(e.job.policy.health);
-  EXPECT_EQ(*e.job.policy.health, HealthFormat::auto_detect);
-  EXPECT_EQ(e.job.spec.max_body_bytes, kMaxHealthBodyBytes) << "a health document may be larger";
-  EXPECT_EQ(e.job.spec.timeout_ms, 5000);
-  EXPECT_EQ(e.job.policy.timeout_seconds, 5);
-  EXPECT_EQ(e.interval_s, 30);
-  EXPECT_TRUE(e.job.spec.want_certificate) << "timeleft-tls needs the certificate";
+  EXPECT_EQ(e.url, "https://api.example.com/v1/health");
+  EXPECT_EQ(e.credentials().bearer_token_file, "/etc/collectd/api.token");
+  ASSERT_TRUE(e.job().policy.expect_status);
+  EXPECT_TRUE(e.job().policy.expect_status->contains(204));
+  EXPECT_FALSE(e.job().policy.expect_status->contains(401));
+  ASSERT_TRUE(e.job().policy.health);
+  EXPECT_EQ(*e.job().policy.health, HealthFormat::auto_detect);
+  EXPECT_EQ(e.job().spec.max_body_bytes, kMaxHealthBodyBytes) << "a health document may be larger";
+  EXPECT_EQ(e.job().spec.timeout_ms, 5000);
+  EXPECT_EQ(e.job().policy.timeout_seconds, 5);
+  EXPECT_EQ(e.interval_s(), 30);
+  EXPECT_TRUE(e.job().spec.want_certificate) << "timeleft-tls needs the certificate";
 }
 
 TEST(CollectdConfig, Defaults) {
   auto r = read(Plugin({Endpoint("web", {Key("URL", "http://127.0.0.1:8080/")})}), 2.5);
   const EndpointConfig& e = only(r);
-  EXPECT_EQ(r.config.max_concurrency, kDefaultMaxConcurrency);
-  EXPECT_EQ(e.interval_s, 2.5) << "collectd's interval for the plugin";
-  EXPECT_EQ(e.job.spec.timeout_ms, 2500) << "no longer than the interval, at most 10 s";
-  EXPECT_EQ(e.job.spec.max_body_bytes, kDefaultMaxBodyBytes);
-  EXPECT_EQ(e.job.spec.method, "");
-  EXPECT_TRUE(e.job.spec.verify_peer) << "collectd's curl plugins verify by default";
-  EXPECT_TRUE(e.job.spec.verify_host);
-  EXPECT_EQ(e.job.spec.redirects, RedirectMode::none);
-  EXPECT_FALSE(e.job.spec.want_certificate);
-  EXPECT_EQ(e.job.spec.user_agent, default_user_agent());
-  EXPECT_TRUE(e.job.state.enabled);
-  EXPECT_EQ(e.job.state.dir, "");
-  EXPECT_FALSE(e.job.oauth2);
-  EXPECT_EQ(e.job.policy.display_url, "http://127.0.0.1:8080/");
+  EXPECT_EQ(r.config.max_concurrency, 0) << "not set: it follows the load";
+  EXPECT_EQ(e.interval_s(), 2.5) << "collectd's interval for the plugin";
+  EXPECT_EQ(e.job().spec.timeout_ms, 2500) << "no longer than the interval, at most 10 s";
+  EXPECT_EQ(e.job().spec.max_body_bytes, kDefaultMaxBodyBytes);
+  EXPECT_EQ(e.job().spec.method, "");
+  EXPECT_TRUE(e.job().spec.verify_peer) << "collectd's curl plugins verify by default";
+  EXPECT_TRUE(e.job().spec.verify_host);
+  EXPECT_EQ(e.job().spec.redirects, RedirectMode::none);
+  EXPECT_FALSE(e.job().spec.want_certificate);
+  EXPECT_EQ(e.job().spec.user_agent, default_user_agent());
+  EXPECT_TRUE(e.job().state.enabled);
+  EXPECT_EQ(e.job().state.dir, "");
+  EXPECT_FALSE(e.job().oauth2);
+  EXPECT_EQ(e.url, "http://127.0.0.1:8080/");
+  EXPECT_EQ(e.spec().url, e.url);
+  EXPECT_EQ(e.job().policy.display_url, "") << "messages name the URL asked";
   auto slow = read(Plugin({Endpoint("web", {Key("URL", "http://127.0.0.1:8080/")})}), 60);
-  EXPECT_EQ(only(slow).job.spec.timeout_ms, 10000);
+  EXPECT_EQ(only(slow).job().spec.timeout_ms, 10000);
+}
+
+// Blocks that say the same apart from their URL share one copy of their
+// settings (100,000 endpoints written alike); any other difference, the
+// URL's scheme included, gives them their own.
+TEST(CollectdConfig, BlocksWrittenAlikeShareTheirSettings) {
+  auto r = read(Plugin({
+      Endpoint("a", {Key("URL", "http://127.0.0.1:8080/a"), Key("Timeout", 3)}),
+      Endpoint("b", {Key("URL", "http://127.0.0.1:8081/b"), Key("Timeout", 3)}),
+      Endpoint("c", {Key("Timeout", 3), Key("URL", "http://127.0.0.1:8080/c")}),
+      Endpoint("d", {Key("URL", "http://127.0.0.1:8080/d"), Key("Timeout", 4)}),
+      Endpoint("e", {Key("URL", "HTTPS://127.0.0.1:8443/e"), Key("Timeout", 3)}),
+      Endpoint("f", {Key("URL", "https://127.0.0.1:8443/f"), Key("Timeout", 3)}),
+      Endpoint("g", {Key("URL", "not a url"), Key("Timeout", 3)}),
+      Endpoint("h", {Key("Timeout", 3)}),
+  }));
+  ASSERT_EQ(r.config.endpoints.size(), 6u) << all(r.errors);
+  const auto& e = r.config.endpoints;
+  EXPECT_EQ(e[0].settings, e[1].settings);
+  EXPECT_NE(e[0].settings, e[2].settings) << "the keys in another order: read again";
+  EXPECT_NE(e[0].settings, e[3].settings);
+  EXPECT_NE(e[0].settings, e[4].settings) << "https asks for the certificate";
+  EXPECT_EQ(e[4].settings, e[5].settings) << "the scheme in any case";
+  EXPECT_TRUE(e[5].job().spec.want_certificate);
+  EXPECT_FALSE(e[1].job().spec.want_certificate);
+  EXPECT_EQ(e[1].url, "http://127.0.0.1:8081/b");
+  EXPECT_EQ(e[1].spec().url, "http://127.0.0.1:8081/b");
+  EXPECT_EQ(e[1].job().spec.url, "") << "the URL is each endpoint's own";
+  EXPECT_EQ(e[1].job().spec.timeout_ms, 3000);
+  const std::string text = all(r.errors);
+  EXPECT_NE(text.find("<Endpoint \"g\">: URL: expected an absolute http:// or https:// URL"),
+            std::string::npos)
+      << "a block read like an earlier one still has its URL checked\n"
+      << text;
+  EXPECT_NE(text.find("<Endpoint \"h\">: URL: missing"), std::string::npos) << text;
 }
 
 // Every key of an <Endpoint> block, with what it sets (table: key, value, check).
@@ -96,113 +133,115 @@ struct KeyCase {
 TEST(CollectdConfig, EveryKeyMaps) {
   const std::vector<KeyCase> cases = {
       {"Address", Key("Address", "10.0.0.1"),
-       [](auto& e) { EXPECT_EQ(e.job.spec.connect_host, "10.0.0.1"); }},
-      {"Method", Key("Method", "HEAD"), [](auto& e) { EXPECT_EQ(e.job.spec.method, "HEAD"); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.connect_host, "10.0.0.1"); }},
+      {"Method", Key("Method", "HEAD"), [](auto& e) { EXPECT_EQ(e.job().spec.method, "HEAD"); }},
       {"Header", Key("Header", "X-Probe: 1"),
-       [](auto& e) { EXPECT_EQ(e.job.spec.headers, std::vector<std::string>{"X-Probe: 1"}); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.headers, std::vector<std::string>{"X-Probe: 1"}); }},
       {"Post", Key("Post", "a=1"),
        [](auto& e) {
-         EXPECT_TRUE(e.job.spec.has_body);
-         EXPECT_EQ(e.job.spec.body, "a=1");
-         EXPECT_EQ(e.job.spec.method, "POST");
+         EXPECT_TRUE(e.job().spec.has_body);
+         EXPECT_EQ(e.job().spec.body, "a=1");
+         EXPECT_EQ(e.job().spec.method, "POST");
        }},
       {"ContentType", Key("ContentType", "application/json"),
-       [](auto& e) { EXPECT_EQ(e.job.spec.content_type, "application/json"); }},
-      {"UserAgent", Key("UserAgent", "mon/1"), [](auto& e) { EXPECT_EQ(e.job.spec.user_agent, "mon/1"); }},
-      {"NoBody", Key("NoBody", true), [](auto& e) { EXPECT_TRUE(e.job.spec.no_body); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.content_type, "application/json"); }},
+      {"UserAgent", Key("UserAgent", "mon/1"), [](auto& e) { EXPECT_EQ(e.job().spec.user_agent, "mon/1"); }},
+      {"NoBody", Key("NoBody", true), [](auto& e) { EXPECT_TRUE(e.job().spec.no_body); }},
       {"FollowRedirects", Key("FollowRedirects", true),
-       [](auto& e) { EXPECT_EQ(e.job.spec.redirects, RedirectMode::curl); }},
-      {"MaxRedirects", Key("MaxRedirects", 3), [](auto& e) { EXPECT_EQ(e.job.spec.max_redirects, 3); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.redirects, RedirectMode::curl); }},
+      {"MaxRedirects", Key("MaxRedirects", 3), [](auto& e) { EXPECT_EQ(e.job().spec.max_redirects, 3); }},
       {"HTTPVersion", Key("HTTPVersion", "1.1"),
-       [](auto& e) { EXPECT_EQ(e.job.spec.http_version, HttpVersion::v1_1); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.http_version, HttpVersion::v1_1); }},
       {"HTTPVersion number", Key("HTTPVersion", 2),
-       [](auto& e) { EXPECT_EQ(e.job.spec.http_version, HttpVersion::v2_tls); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.http_version, HttpVersion::v2_tls); }},
       {"AddressFamily", Key("AddressFamily", "ipv6"),
-       [](auto& e) { EXPECT_EQ(e.job.spec.ip_family, IpFamily::v6); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.ip_family, IpFamily::v6); }},
       {"Proxy", Key("Proxy", "http://proxy:3128"),
        [](auto& e) {
-         EXPECT_EQ(e.job.spec.proxy, "http://proxy:3128");
-         EXPECT_FALSE(e.job.spec.proxy_from_env);
+         EXPECT_EQ(e.job().spec.proxy, "http://proxy:3128");
+         EXPECT_FALSE(e.job().spec.proxy_from_env);
        }},
-      {"NoProxy", Key("NoProxy", "localhost"), [](auto& e) { EXPECT_EQ(e.job.spec.noproxy, "localhost"); }},
+      {"NoProxy", Key("NoProxy", "localhost"), [](auto& e) { EXPECT_EQ(e.job().spec.noproxy, "localhost"); }},
       {"Timeout", Key("Timeout", 0.5),
        [](auto& e) {
-         EXPECT_EQ(e.job.spec.timeout_ms, 500);
-         EXPECT_EQ(e.job.policy.timeout_seconds, 0.5);
+         EXPECT_EQ(e.job().spec.timeout_ms, 500);
+         EXPECT_EQ(e.job().policy.timeout_seconds, 0.5);
        }},
       {"ConnectTimeout", Key("ConnectTimeout", 2),
-       [](auto& e) { EXPECT_EQ(e.job.spec.connect_timeout_ms, 2000); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.connect_timeout_ms, 2000); }},
       {"TimeoutState", Key("TimeoutState", "warning"),
-       [](auto& e) { EXPECT_EQ(e.job.policy.timeout_state, State::warning); }},
-      {"Interval", Key("Interval", 60), [](auto& e) { EXPECT_EQ(e.interval_s, 60); }},
-      {"VerifyPeer", Key("VerifyPeer", false), [](auto& e) { EXPECT_FALSE(e.job.spec.verify_peer); }},
-      {"VerifyHost", Key("VerifyHost", "false"), [](auto& e) { EXPECT_FALSE(e.job.spec.verify_host); }},
+       [](auto& e) { EXPECT_EQ(e.job().policy.timeout_state, State::warning); }},
+      {"Interval", Key("Interval", 60), [](auto& e) { EXPECT_EQ(e.interval_s(), 60); }},
+      {"VerifyPeer", Key("VerifyPeer", false), [](auto& e) { EXPECT_FALSE(e.job().spec.verify_peer); }},
+      {"VerifyHost", Key("VerifyHost", "false"), [](auto& e) { EXPECT_FALSE(e.job().spec.verify_host); }},
       {"CACert", Key("CACert", "/etc/ssl/ca.pem"),
-       [](auto& e) { EXPECT_EQ(e.job.spec.ca_file, "/etc/ssl/ca.pem"); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.ca_file, "/etc/ssl/ca.pem"); }},
       {"CAPath", Key("CAPath", "/etc/ssl/certs"),
-       [](auto& e) { EXPECT_EQ(e.job.spec.ca_path, "/etc/ssl/certs"); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.ca_path, "/etc/ssl/certs"); }},
       {"ClientCert", Key("ClientCert", "/c.pem"),
-       [](auto& e) { EXPECT_EQ(e.job.spec.client_cert, "/c.pem"); }},
-      {"ClientKey", Key("ClientKey", "/k.pem"), [](auto& e) { EXPECT_EQ(e.job.spec.client_key, "/k.pem"); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.client_cert, "/c.pem"); }},
+      {"ClientKey", Key("ClientKey", "/k.pem"),
+       [](auto& e) { EXPECT_EQ(e.job().spec.client_key, "/k.pem"); }},
       {"CertificateExpiry", Node{"CertificateExpiry", {30.0, 14.0}, {}},
        [](auto& e) {
-         ASSERT_TRUE(e.job.policy.certificate);
-         EXPECT_EQ(e.job.policy.certificate->warn_days, 30);
-         EXPECT_EQ(e.job.policy.certificate->crit_days, 14);
-         EXPECT_TRUE(e.job.policy.certificate->continue_after);
+         ASSERT_TRUE(e.job().policy.certificate);
+         EXPECT_EQ(e.job().policy.certificate->warn_days, 30);
+         EXPECT_EQ(e.job().policy.certificate->crit_days, 14);
+         EXPECT_TRUE(e.job().policy.certificate->continue_after);
        }},
       {"BasicAuthFile", Key("BasicAuthFile", "/etc/collectd/basic"),
-       [](auto& e) { EXPECT_EQ(e.credentials.basic_auth_file, "/etc/collectd/basic"); }},
+       [](auto& e) { EXPECT_EQ(e.credentials().basic_auth_file, "/etc/collectd/basic"); }},
       {"BearerTokenEnv", Key("BearerTokenEnv", "API_TOKEN"),
-       [](auto& e) { EXPECT_EQ(e.credentials.bearer_token_env, "API_TOKEN"); }},
+       [](auto& e) { EXPECT_EQ(e.credentials().bearer_token_env, "API_TOKEN"); }},
       {"HeaderFile", Key("HeaderFile", "/etc/collectd/headers"),
-       [](auto& e) { EXPECT_EQ(e.credentials.header_file, "/etc/collectd/headers"); }},
+       [](auto& e) { EXPECT_EQ(e.credentials().header_file, "/etc/collectd/headers"); }},
       {"TokenExpiry", Node{"TokenExpiry", {14.0, 2.0}, {}},
        [](auto& e) {
-         EXPECT_TRUE(e.job.policy.token_expiry.enabled);
-         EXPECT_EQ(e.job.policy.token_expiry.warn_days, 14);
-         EXPECT_EQ(e.job.policy.token_expiry.crit_days, 2);
+         EXPECT_TRUE(e.job().policy.token_expiry.enabled);
+         EXPECT_EQ(e.job().policy.token_expiry.warn_days, 14);
+         EXPECT_EQ(e.job().policy.token_expiry.crit_days, 2);
        }},
       {"TokenExpiry one value", Key("TokenExpiry", 7),
-       [](auto& e) { EXPECT_DOUBLE_EQ(e.job.policy.token_expiry.crit_days, 1) << "the check's WARN/7"; }},
+       [](auto& e) { EXPECT_DOUBLE_EQ(e.job().policy.token_expiry.crit_days, 1) << "the check's WARN/7"; }},
       {"TokenExpiry off", Key("TokenExpiry", false),
-       [](auto& e) { EXPECT_FALSE(e.job.policy.token_expiry.enabled); }},
+       [](auto& e) { EXPECT_FALSE(e.job().policy.token_expiry.enabled); }},
       {"CheckAuthEnforced", Key("CheckAuthEnforced", true),
-       [](auto& e) { EXPECT_TRUE(e.job.policy.check_auth_enforced); }},
+       [](auto& e) { EXPECT_TRUE(e.job().policy.check_auth_enforced); }},
       {"StatusState", Key("StatusState", "401=critical,4xx=warning"),
        [](auto& e) {
-         ASSERT_NE(e.job.policy.status_states.find(401), nullptr);
-         EXPECT_EQ(e.job.policy.status_states.find(401)->state, State::critical);
-         EXPECT_EQ(e.job.policy.status_states.find(404)->state, State::warning);
+         ASSERT_NE(e.job().policy.status_states.find(401), nullptr);
+         EXPECT_EQ(e.job().policy.status_states.find(401)->state, State::critical);
+         EXPECT_EQ(e.job().policy.status_states.find(404)->state, State::warning);
        }},
       {"ExpectString", Key("ExpectString", "pass"),
-       [](auto& e) { EXPECT_EQ(e.job.policy.body_string, "pass"); }},
+       [](auto& e) { EXPECT_EQ(e.job().policy.body_string, "pass"); }},
       {"ExpectHeader", Key("ExpectHeader", "X-Ok"),
-       [](auto& e) { EXPECT_EQ(e.job.policy.header_string, "X-Ok"); }},
+       [](auto& e) { EXPECT_EQ(e.job().policy.header_string, "X-Ok"); }},
       {"ExpectRegex", Key("ExpectRegex", "\"status\": *\"(UP|pass)\""),
        [](auto& e) {
-         ASSERT_TRUE(e.job.policy.regex);
-         EXPECT_EQ(e.job.policy.regex->state, State::critical);
+         ASSERT_TRUE(e.job().policy.regex);
+         EXPECT_EQ(e.job().policy.regex->state, State::critical);
        }},
       {"ResponseTimeWarning", Key("ResponseTimeWarning", 0.5),
        [](auto& e) {
-         ASSERT_TRUE(e.job.policy.time.warning);
-         EXPECT_TRUE(e.job.policy.time.warning->alerts(0.6));
+         ASSERT_TRUE(e.job().policy.time.warning);
+         EXPECT_TRUE(e.job().policy.time.warning->alerts(0.6));
        }},
       {"ResponseTimeCritical", Key("ResponseTimeCritical", "~:2"),
        [](auto& e) {
-         ASSERT_TRUE(e.job.policy.time.critical);
-         EXPECT_TRUE(e.job.policy.time.critical->alerts(3));
+         ASSERT_TRUE(e.job().policy.time.critical);
+         EXPECT_TRUE(e.job().policy.time.critical->alerts(3));
        }},
       {"Health format", Key("Health", "spring"),
-       [](auto& e) { EXPECT_EQ(e.job.policy.health, HealthFormat::spring); }},
-      {"MaxBodySize", Key("MaxBodySize", 1024), [](auto& e) { EXPECT_EQ(e.job.spec.max_body_bytes, 1024u); }},
+       [](auto& e) { EXPECT_EQ(e.job().policy.health, HealthFormat::spring); }},
+      {"MaxBodySize", Key("MaxBodySize", 1024),
+       [](auto& e) { EXPECT_EQ(e.job().spec.max_body_bytes, 1024u); }},
       {"StateDir", Key("StateDir", "/var/lib/probewise"),
-       [](auto& e) { EXPECT_EQ(e.job.state.dir, "/var/lib/probewise"); }},
-      {"StateKey", Key("StateKey", "api-prod"), [](auto& e) { EXPECT_EQ(e.job.state.key, "api-prod"); }},
-      {"PersistState", Key("PersistState", false), [](auto& e) { EXPECT_FALSE(e.job.state.enabled); }},
+       [](auto& e) { EXPECT_EQ(e.job().state.dir, "/var/lib/probewise"); }},
+      {"StateKey", Key("StateKey", "api-prod"), [](auto& e) { EXPECT_EQ(e.job().state.key, "api-prod"); }},
+      {"PersistState", Key("PersistState", false), [](auto& e) { EXPECT_FALSE(e.job().state.enabled); }},
       {"keys ignore case", Key("followredirects", true),
-       [](auto& e) { EXPECT_EQ(e.job.spec.redirects, RedirectMode::curl); }},
+       [](auto& e) { EXPECT_EQ(e.job().spec.redirects, RedirectMode::curl); }},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -218,11 +257,11 @@ TEST(CollectdConfig, OAuth2) {
               Key("OAuth2ClientID", "mon"), Key("OAuth2ClientSecretFile", "/etc/collectd/secret"),
               Key("OAuth2Scope", "read")})}));
   const EndpointConfig& e = only(r);
-  ASSERT_TRUE(e.job.oauth2);
-  EXPECT_EQ(e.job.oauth2->token_url, "https://auth.example.com/token");
-  EXPECT_EQ(e.job.oauth2->client_id, "mon");
-  EXPECT_EQ(e.job.oauth2->client_secret_file, "/etc/collectd/secret");
-  EXPECT_EQ(e.job.oauth2->scope, "read");
+  ASSERT_TRUE(e.job().oauth2);
+  EXPECT_EQ(e.job().oauth2->token_url, "https://auth.example.com/token");
+  EXPECT_EQ(e.job().oauth2->client_id, "mon");
+  EXPECT_EQ(e.job().oauth2->client_secret_file, "/etc/collectd/secret");
+  EXPECT_EQ(e.job().oauth2->scope, "read");
 
   auto partial =
       read(Plugin({Endpoint("api", {Key("URL", "https://api.example.com/"), Key("OAuth2ClientID", "mon")})}));
@@ -328,14 +367,14 @@ TEST(CollectdConfig, ValuesChooseWhatIsDispatched) {
   EXPECT_EQ(names.front(), "response_time");
   EXPECT_EQ(names.back(), "timeleft-token");
   auto all_of = read(Plugin({Endpoint("api", {Key("URL", "http://127.0.0.1/")})}));
-  EXPECT_EQ(only(all_of).values, ~std::uint32_t{0});
+  EXPECT_EQ(only(all_of).values(), ~std::uint32_t{0});
   auto two = read(Plugin(
       {Endpoint("api", {Key("URL", "http://127.0.0.1/"),
                         Node{"Values", {std::string("Response_Time"), std::string("bool-up")}, {}}})}));
   ASSERT_EQ(value_index("bool-up"), 6u);
   EXPECT_EQ(value_index("BOOL-UP"), 6u);
   EXPECT_FALSE(value_index("latency"));
-  EXPECT_EQ(only(two).values, (1u << 0) | (1u << 6));
+  EXPECT_EQ(only(two).values(), (1u << 0) | (1u << 6));
 }
 
 // No secret in a message: a bad header line, a Post body, a URL password.
@@ -384,9 +423,9 @@ TEST(CollectdConfig, PluginKeys) {
   EXPECT_EQ(r.config.max_concurrency, 1000);
   EXPECT_EQ(r.config.max_connections_per_host, 8);
   ASSERT_EQ(r.config.endpoints.size(), 2u);
-  EXPECT_EQ(r.config.endpoints[0].job.state.dir, "/var/lib/probewise") << "the plugin-wide default";
-  EXPECT_EQ(r.config.endpoints[1].job.state.dir, "/srv/state");
-  EXPECT_FALSE(r.config.endpoints[0].job.state.enabled);
+  EXPECT_EQ(r.config.endpoints[0].job().state.dir, "/var/lib/probewise") << "the plugin-wide default";
+  EXPECT_EQ(r.config.endpoints[1].job().state.dir, "/srv/state");
+  EXPECT_FALSE(r.config.endpoints[0].job().state.enabled);
 
   auto misplaced = read(Plugin({Key("URL", "http://127.0.0.1/"), Key("MaxConcurrency", 0),
                                 Endpoint("a", {Key("URL", "http://127.0.0.1/")})}));

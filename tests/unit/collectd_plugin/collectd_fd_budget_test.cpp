@@ -57,6 +57,22 @@ TEST(FdBudget, NoRoomStillProbesOneAtATime) {
   EXPECT_EQ(b.kept_connections, 1) << "0 would be libcurl's default (4 per handle)";
 }
 
+// A concurrency that follows the load: four fifths of the room at most,
+// and as many connections kept as may be in flight while the room allows.
+TEST(FdBudget, RoomForAConcurrencyThatFollowsTheLoad) {
+  EXPECT_EQ(socket_room(0, 20), kNoLimit);
+  EXPECT_EQ(concurrency_cap(kNoLimit), 100000);
+  const std::size_t room = socket_room(20000, 20);  // 20,000 - 20 - 2,500
+  EXPECT_EQ(room, 17480u);
+  EXPECT_EQ(concurrency_cap(room), 13984);
+  EXPECT_EQ(kept_for(433, room), 433);
+  EXPECT_EQ(kept_for(13984, room), 3496) << "the rest of the room";
+  EXPECT_EQ(kept_for(300, kNoLimit), 300);
+  EXPECT_EQ(socket_room(64, 40), 0u);
+  EXPECT_EQ(concurrency_cap(0), 1);
+  EXPECT_EQ(kept_for(1, 0), 1) << "0 would be libcurl's default (4 per handle)";
+}
+
 TEST(FdBudget, ReadsThisProcess) {
   EXPECT_GT(open_descriptors(), 2u) << "stdin, stdout, stderr at least";
   EXPECT_GT(nofile_soft_limit(), open_descriptors());

@@ -27,16 +27,17 @@ struct Probe {
   Probe(const std::string& url, ProbeResult r, std::optional<StoredState> before = std::nullopt,
         const SentAuth& sent = {}) {
     endpoint.name = "api";
-    endpoint.interval_s = 30;
-    endpoint.job.spec.url = url;
-    endpoint.job.policy.display_url = url;
+    endpoint.url = url;
+    EndpointSettings settings;
+    settings.interval_s = 30;
+    endpoint.settings = std::make_shared<const EndpointSettings>(settings);
     previous = std::move(before);
     Context c;
     c.now = kNow;
     c.previous = previous;
     c.sent = sent;
     outcome.sent = sent;
-    outcome.verdict = classify(r, endpoint.job.policy, c);
+    outcome.verdict = classify(r, endpoint.job().policy, c);
     outcome.result = std::move(r);
   }
   EndpointReport report() const { return EndpointReport{endpoint, outcome, previous, kNow + 0.25}; }
@@ -106,9 +107,11 @@ TEST(CollectdReport, HealthyValues) {
 // Values (the endpoint's choice) leaves the others out; the notification stays.
 TEST(CollectdReport, OnlyTheChosenValues) {
   Probe p("http://127.0.0.1/", answer(401), was(200, "ok", State::ok, kNow - kDay));
-  p.endpoint.values = 0;
+  EndpointSettings chosen = *p.endpoint.settings;
+  chosen.values = 0;
   for (const char* wanted : {"response_code", "gauge-state"})
-    p.endpoint.values |= std::uint32_t{1} << value_index(wanted).value();
+    chosen.values |= std::uint32_t{1} << value_index(wanted).value();
+  p.endpoint.settings = std::make_shared<const EndpointSettings>(chosen);
   Dispatch d = p.dispatch();
   auto v = by_name(d);
   EXPECT_EQ(v.size(), 2u);

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <string>
 #include <thread>
@@ -45,14 +46,17 @@ class LocalPort {
   int port_ = 0;
 };
 
-EndpointConfig endpoint(const std::string& name, const std::string& url, double interval_s, long timeout_ms) {
+EndpointConfig endpoint(const std::string& name, const std::string& url, double interval_s, long timeout_ms,
+                        const std::function<void(EndpointSettings&)>& tweak = {}) {
+  EndpointSettings settings;
+  settings.interval_s = interval_s;
+  settings.job.spec.timeout_ms = timeout_ms;
+  settings.job.state.enabled = false;
+  if (tweak) tweak(settings);
   EndpointConfig e;
   e.name = name;
-  e.interval_s = interval_s;
-  e.job.spec.url = url;
-  e.job.spec.timeout_ms = timeout_ms;
-  e.job.policy.display_url = url;
-  e.job.state.enabled = false;
+  e.url = url;
+  e.settings = std::make_shared<const EndpointSettings>(std::move(settings));
   return e;
 }
 
@@ -155,8 +159,9 @@ TEST_F(SchedulerTest, OverlongCheckSkipsRounds) {
 TEST_F(SchedulerTest, UnreadableCredentialsAreAVerdict) {
   LocalPort down(false);
   PluginConfig c;
-  EndpointConfig e = endpoint("creds", down.url(), 10, 1000);
-  e.credentials.bearer_token_file = "/nonexistent/probewise/token";
+  EndpointConfig e = endpoint("creds", down.url(), 10, 1000, [](EndpointSettings& s) {
+    s.credentials.bearer_token_file = "/nonexistent/probewise/token";
+  });
   c.endpoints.push_back(e);
   auto s = make(c);
   run(*s, 100ms);
@@ -171,9 +176,10 @@ TEST_F(SchedulerTest, StateSurvivesRestart) {
   ASSERT_NE(mkdtemp(dir), nullptr);
   LocalPort down(false);
   PluginConfig c;
-  EndpointConfig e = endpoint("down", down.url(), 10, 1000);
-  e.job.state.enabled = true;
-  e.job.state.dir = dir;
+  EndpointConfig e = endpoint("down", down.url(), 10, 1000, [&](EndpointSettings& s) {
+    s.job.state.enabled = true;
+    s.job.state.dir = dir;
+  });
   c.endpoints.push_back(e);
   {
     auto first = make(c);
