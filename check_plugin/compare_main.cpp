@@ -14,8 +14,9 @@
 #include "compare_options.h"
 #include "credentials/credentials.h"
 #include "http/request.h"
-#include "output/redact.h"
+#include "output/printable.h"
 #include "output/render.h"
+#include "secrets/secret_registry.h"
 
 namespace {
 
@@ -31,8 +32,11 @@ void print(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
+// The API user's password, known once read: nothing written shows it.
+probewise::SecretRegistry secrets;
+
 int unknown(const std::string& why) {
-  print(probewise::redact_text("HTTP UNKNOWN - " + why) + "\n");
+  print(probewise::printable_line(secrets.redact("HTTP UNKNOWN - " + why)) + "\n");
   return 3;
 }
 
@@ -55,6 +59,7 @@ int main(int argc, char** argv) {
     auto password = read_secret_file(c.password_file);
     if (!password) return unknown("--api-password-file: " + password.error());
     c.job.api.basic_auth += *password;
+    secrets.put("--api-password-file", basic_secrets(c.job.api.basic_auth));
     if (!global_init()) return unknown("curl_global_init failed");
     signal(SIGALRM, on_alarm);
     alarm(static_cast<unsigned>(c.timeout_seconds + 1));
@@ -66,7 +71,8 @@ int main(int argc, char** argv) {
     policy.timeout_seconds = c.timeout_seconds;
     RenderOptions render;
     render.verbosity = c.verbosity;
-    print(c.json ? render_vantages_json(*result, policy, now)
+    render.secrets = &secrets;
+    print(c.json ? render_vantages_json(*result, policy, now, &secrets)
                  : render_vantages_nagios(*result, policy, render));
     std::fflush(stdout);
     return static_cast<int>(result->combined.state);

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "extra_opts.h"
 
-#include <array>
-#include <fstream>
+#include <unistd.h>
 
+#include <array>
+
+#include "base/files.h"
 #include "base/text.h"
 
 namespace probewise {
 namespace {
+
+// An ini file of options is small; one larger than this is not one.
+constexpr std::size_t kMaxFileBytes = 64 << 20;
 
 constexpr std::array<const char*, 7> kDefaultFiles{
     "/etc/nagios/plugins.ini",     "/usr/local/nagios/etc/plugins.ini", "/usr/local/etc/nagios/plugins.ini",
@@ -15,13 +20,22 @@ constexpr std::array<const char*, 7> kDefaultFiles{
     "/etc/opt/nagios-plugins.ini"};
 
 Expected<std::vector<std::string>> read_section(const std::string& file, const std::string& section) {
-  std::ifstream in(file);
-  if (!in) return Error{"--extra-opts: cannot read '" + file + "'"};
+  // Never waits on it (a FIFO), and reads it whole in one go.
+  const FileRead f = read_regular_file(file, kMaxFileBytes, false);
+  switch (f.problem) {
+    case FileRead::Problem::none: break;
+    case FileRead::Problem::missing:
+    case FileRead::Problem::unreadable: return Error{"--extra-opts: cannot read '" + file + "': " + f.why};
+    case FileRead::Problem::not_regular:
+    case FileRead::Problem::too_large: return Error{"--extra-opts: '" + file + "' " + f.why};
+  }
   std::vector<std::string> out;
-  std::string line;
   bool inside = false, found = false;
-  while (std::getline(in, line)) {
-    std::string_view l = trim(line);
+  for (std::size_t start = 0; start < f.text.size();) {
+    std::size_t end = f.text.find('\n', start);
+    if (end == std::string::npos) end = f.text.size();
+    std::string_view l = trim(std::string_view(f.text).substr(start, end - start));
+    start = end + 1;
     if (l.empty() || l.front() == '#' || l.front() == ';') continue;
     if (l.front() == '[') {
       inside = l.back() == ']' && trim(l.substr(1, l.size() - 2)) == section;
@@ -68,7 +82,7 @@ Expected<std::vector<std::string>> expand_extra_opts(const std::vector<std::stri
     if (!spec.empty()) section = spec;
     if (file.empty()) {
       for (const char* candidate : kDefaultFiles)
-        if (std::ifstream(candidate)) {
+        if (access(candidate, R_OK) == 0) {  // no open(): a FIFO would wait
           file = candidate;
           break;
         }

@@ -18,8 +18,9 @@
 #include "http/openssl_startup.h"
 #include "http/request.h"
 #include "options.h"
-#include "output/redact.h"
+#include "output/printable.h"
 #include "output/render.h"
+#include "secrets/secret_registry.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
@@ -43,8 +44,9 @@ void print(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
-int unknown(const std::string& why) {
-  print(probewise::redact_text("HTTP UNKNOWN - " + why) + "\n");
+// One line, whatever the reason holds (a value with a line break in it).
+int unknown(const std::string& why, const probewise::SecretRegistry* secrets = nullptr) {
+  print(probewise::printable_line(probewise::redact("HTTP UNKNOWN - " + why, secrets)) + "\n");
   return 3;
 }
 
@@ -61,7 +63,8 @@ std::string render(const probewise::CheckConfig& c, const probewise::ProbeResult
   using probewise::OutputFormat;
   switch (c.format) {
     case OutputFormat::nagios: return probewise::render_nagios(result, verdict, c.policy, c.render);
-    case OutputFormat::json: return probewise::render_json(result, verdict, c.policy, std::time(nullptr));
+    case OutputFormat::json:
+      return probewise::render_json(result, verdict, c.policy, std::time(nullptr), c.secrets.get());
     case OutputFormat::multi_line: return probewise::render_multi_line(result, verdict, c.policy, c.render);
     case OutputFormat::mp_test_json:
       return probewise::render_mp_test_json(result, verdict, c.policy, c.render);
@@ -80,16 +83,20 @@ std::string render(const probewise::CheckConfig& c, const probewise::ProbeResult
 }
 
 // --vantage: the same check from each vantage at once, one combined verdict.
-int run_from_vantages(const probewise::CheckConfig& c, const probewise::CheckJob& job) {
+int run_from_vantages(const probewise::CheckConfig& c, const probewise::CheckJob& job,
+                      const std::vector<std::string>& notes) {
   using namespace probewise;
-  auto requests = vantage_requests(job.spec, c.vantages);
-  if (!requests) return unknown(requests.error());
+  auto requests = vantage_requests(job.spec, c.vantages, c.secrets.get());
+  if (!requests) return unknown(requests.error(), c.secrets.get());
   VantagesResult result = run_vantages(job, c.vantages, *requests, c.vantage_rule);
   alarm(0);
+  result.notes.insert(result.notes.end(), notes.begin(), notes.end());
   for (auto& note : credential_file_notes(c.credentials, c.oauth2)) result.notes.push_back(std::move(note));
   switch (c.format) {
     case OutputFormat::nagios: print(render_vantages_nagios(result, c.policy, c.render)); break;
-    case OutputFormat::json: print(render_vantages_json(result, c.policy, std::time(nullptr))); break;
+    case OutputFormat::json:
+      print(render_vantages_json(result, c.policy, std::time(nullptr), c.secrets.get()));
+      break;
     case OutputFormat::multi_line: print(render_vantages_multi_line(result, c.policy, c.render)); break;
     case OutputFormat::mp_test_json: print(render_vantages_mp_test_json(result, c.policy, c.render)); break;
   }
@@ -129,13 +136,15 @@ int main(int argc, char** argv) {
     signal(SIGALRM, on_alarm);
     alarm(static_cast<unsigned>(c.timeout_seconds + 1));
 
-    CheckJob job{c.spec, c.policy, c.oauth2, c.state};
-    auto applied = apply_credentials(c.credentials, job.spec, process_getenv);
-    if (!applied) return unknown(applied.error());
-    if (!c.vantages.empty()) return run_from_vantages(c, job);
+    CheckJob job{c.spec, c.policy, c.oauth2, c.state, c.secrets};
+    auto applied = apply_credentials(c.credentials, job.spec, process_getenv, c.secrets.get());
+    if (!applied) return unknown(applied.error(), c.secrets.get());
+    if (!c.vantages.empty()) return run_from_vantages(c, job, *applied);
     CheckOutcome outcome = run_check(job);
     alarm(0);
-    // Credential files others may read: advice, never a state (SPEC 1.6).
+    // Credential files that are no regular file, or that others may read:
+    // advice, never a state (SPEC 1.6).
+    for (const auto& note : *applied) outcome.verdict.notes.push_back(note);
     for (auto& note : credential_file_notes(c.credentials, c.oauth2))
       outcome.verdict.notes.push_back(std::move(note));
     print(render(c, outcome.result, outcome.verdict));

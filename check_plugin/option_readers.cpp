@@ -8,12 +8,17 @@
 
 #include "base/text.h"
 #include "base/version.h"
+#include "credentials/credentials.h"
 #include "http/request.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 namespace {
 
 using Strings = std::vector<std::string>;
+
+// libcurl's largest request head (its DYN_HTTP_REQUEST).
+constexpr std::size_t kMaxRequestHead = 1024 * 1024;
 
 Error bad(const std::string& option, const std::string& why) {
   return Error{"invalid value for " + option + ": " + why};
@@ -183,10 +188,61 @@ Expected<bool> read_token_expiry(const std::string& v, Policy& pol) {
   return true;
 }
 
+// The options whose values go into the request line, a header or a URL:
+// a CR, LF or NUL in one would end it and smuggle in another (SPEC 1.6).
+struct SentOption {
+  const char* key;   // as described to Boost
+  const char* name;  // as the message names it
+  const char* what;
+};
+constexpr SentOption kSentOptions[] = {
+    {"hostname", "-H/--hostname", "a host name"},
+    {"IP-address", "-I/--IP-address", "an address"},
+    {"url", "-u/--url", "a URL"},
+    {"header", "-k/--header", "a header name or value"},
+    {"useragent", "-A/--useragent", "a User-Agent"},
+    {"authorization", "-a/--authorization", "a user name or password"},
+    {"proxy-authorization", "-b/--proxy-authorization", "a user name or password"},
+    {"proxy", "-x/--proxy", "a proxy URL"},
+    {"noproxy", "--noproxy", "a host list"},
+    {"method", "-j/--method", "a method"},
+    {"content-type", "-T/--content-type", "a Content-Type"},
+    {"oauth2-token-url", "--oauth2-token-url", "a URL"},
+    {"oauth2-client-id", "--oauth2-client-id", "a client id"},
+    {"oauth2-scope", "--oauth2-scope", "a scope"},
+    {"vantage", "--vantage", "a vantage"},
+    {"source-address", "--source-address", "an address"},
+    {"interface", "--interface", "an interface"},
+};
+
+// A header the user gave whose value is a secret: every one but the public
+// standard headers (and a custom Host, which names where the request goes).
+bool secret_header(const std::string& header) {
+  const std::string_view name = trim(std::string_view(header).substr(0, header.find(':')));
+  return !is_public_header(name) && !iequals(name, "host");
+}
+
 }  // namespace
+
+Expected<bool> read_line_breaks(const ParsedOptions& o, CheckConfig&) {
+  for (const auto& option : kSentOptions) {
+    if (!o.has(option.key)) continue;
+    const auto& value = o.vm[option.key].value();
+    const Strings values =
+        value.type() == typeid(Strings) ? o.vm[option.key].as<Strings>() : Strings{o.get(option.key)};
+    for (const auto& v : values)
+      if (breaks_line(v))
+        return bad(option.name,
+                   std::string(option.what) + " must not contain a line break (CR or LF) or NUL");
+  }
+  for (const auto& host : o.positional)
+    if (breaks_line(host)) return bad("the host name", "it must not contain a line break (CR or LF) or NUL");
+  return true;
+}
 
 Expected<bool> read_output_basics(const ParsedOptions& o, CheckConfig& c) {
   c.render.verbosity = c.spec.verbosity = o.verbosity;
+  c.render.secrets = c.secrets.get();  // shared by every copy of the config
   c.render.extended_perfdata = o.has("extended-perfdata");
   c.render.show_body = o.has("show-body");
   if (o.has("compat")) {
@@ -241,6 +297,7 @@ Expected<bool> read_target(const ParsedOptions& o, CheckConfig& c) {
     if (header_port != port || !s.connect_host.empty()) s.connect_port = port;
   }
   if (!valid_url(s.url)) return bad("-u/--url", "'" + s.url + "' is not a valid http(s) URL");
+  if (auto userinfo = userinfo_secrets(s.url); !userinfo.empty()) c.secrets->put("-u", std::move(userinfo));
   c.policy.display_url = scheme + "://" + host + ":" + std::to_string(port) + path;
 
   if (o.has("use-ipv4")) s.ip_family = IpFamily::v4;
@@ -277,17 +334,43 @@ Expected<bool> read_request(const ParsedOptions& o, CheckConfig& c) {
   if (o.has("post")) {
     s.has_body = true;
     s.body = o.get("post");
+    c.secrets->put("-P", form_secrets(s.body));  // a login form's password
     if (s.method.empty()) s.method = "POST";
   }
   if (o.has("content-type")) s.content_type = o.get("content-type");
   if (o.has("no-body")) s.no_body = true;
-  if (o.has("header")) s.headers = o.vm["header"].as<Strings>();
+  if (o.has("header")) {
+    s.headers = o.vm["header"].as<Strings>();
+    // libcurl refuses a request head over 1 MiB ("out of memory"): say why here.
+    std::size_t head = s.url.size() + 512;  // the request line, Host, User-Agent, Accept
+    for (const auto& header : s.headers) head += header.size() + 2;
+    if (head > kMaxRequestHead)
+      return bad("-k/--header", std::to_string(s.headers.size()) + " headers make a request head of " +
+                                    std::to_string(head) + " bytes, more than the " +
+                                    std::to_string(kMaxRequestHead) + " libcurl sends");
+    std::vector<std::string> values;
+    for (const auto& header : s.headers)
+      if (secret_header(header))
+        for (auto& v : header_secrets(header)) values.push_back(std::move(v));
+    c.secrets->put("-k", std::move(values));
+  }
   s.user_agent = o.has("useragent") ? o.get("useragent")
                                     : "check_probewise/v" PROBEWISE_VERSION
                                       " (probewise; monitoring-plugins compatible)";
-  if (o.has("authorization")) s.basic_auth = o.get("authorization");
-  if (o.has("proxy-authorization")) s.proxy_auth = o.get("proxy-authorization");
-  if (o.has("proxy")) s.proxy = o.get("proxy");
+  if (o.has("authorization")) {
+    s.basic_auth = o.get("authorization");
+    c.secrets->put("-a", basic_secrets(s.basic_auth));
+  }
+  if (o.has("proxy-authorization")) {
+    s.proxy_auth = o.get("proxy-authorization");
+    c.secrets->put("-b", basic_secrets(s.proxy_auth));
+  }
+  if (o.has("proxy")) {
+    s.proxy = o.get("proxy");
+    c.secrets->put("-x", userinfo_secrets(s.proxy));
+  } else {
+    register_proxy_environment(*c.secrets, process_environment());
+  }
   if (o.has("noproxy")) s.noproxy = o.get("noproxy");
   s.haproxy_protocol = o.has("haproxy-protocol");
   s.decompress = o.has("enable-automatic-decompression");

@@ -26,6 +26,7 @@ struct ParsedOptions {
 
 using OptionReader = Expected<bool> (*)(const ParsedOptions&, CheckConfig&);
 
+Expected<bool> read_line_breaks(const ParsedOptions& o, CheckConfig& c);    // CR, LF, NUL in what is sent
 Expected<bool> read_output_basics(const ParsedOptions& o, CheckConfig& c);  // -v -E -B
 Expected<bool> read_target(const ParsedOptions& o, CheckConfig& c);         // -H -I -p -u -S -4 -6
 Expected<bool> read_tls(const ParsedOptions& o, CheckConfig& c);            // -D --ca-cert -J -K -C

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <sstream>
 
+#include "command_line.h"
 #include "option_readers.h"
+#include "secrets/redact.h"
 
 namespace po = boost::program_options;
 
@@ -74,8 +76,10 @@ po::options_description describe() {
       "overrides http_proxy/https_proxy")(
       "noproxy", str(),
       "Comma-separated hosts, domains, addresses and CIDR blocks that bypass the proxy; * for all")(
-      "useragent,A", str(), "User-Agent to send")("header,k", po::value<Strings>()->composing(),
-                                                  "Extra request header, may be repeated")(
+      "useragent,A", str(), "User-Agent to send")(
+      "header,k", po::value<Strings>()->composing(),
+      "Extra request header, may be repeated; unless it is a standard header without secrets (see below) it "
+      "goes only to the URL's origin and its value is never shown")(
       "post,P", str(), "Request body (makes the method POST unless -j says otherwise)")(
       "method,j", str(), "HTTP method, e.g. HEAD, OPTIONS, PUT, DELETE")(
       "no-body,N", "Do not wait for the body: stop after the headers")(
@@ -138,12 +142,10 @@ po::options_description describe() {
 Expected<ParsedOptions> run_parser(const std::vector<std::string>& args) {
   ParsedOptions p;
   po::options_description d = describe();
-  po::parsed_options parsed =
-      po::command_line_parser(args)
-          .options(d)
-          .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing)
-          .allow_unregistered()
-          .run();
+  auto sliced = parse_command_line(
+      args, d, po::command_line_style::default_style & ~po::command_line_style::allow_guessing);
+  if (!sliced) return Error{sliced.error()};
+  po::parsed_options parsed = std::move(sliced).value();
   for (const auto& o : parsed.options) {
     if (o.unregistered) {
       if (o.position_key >= 0 || (!o.original_tokens.empty() && o.original_tokens[0].front() != '-')) {
@@ -167,9 +169,23 @@ Expected<ParsedOptions> run_parser(const std::vector<std::string>& args) {
                               return drop;
                             }),
              opts.end());
-  po::store(parsed, p.vm);
+  store_options(parsed, p.vm);
   po::notify(p.vm);
   return p;
+}
+
+// Words into lines of at most `width` characters.
+std::string wrapped(const std::string& text, std::size_t width) {
+  std::string out, line;
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  return out + line + "\n";
 }
 
 }  // namespace
@@ -196,7 +212,12 @@ std::string check_help_text() {
       << "CRITICAL, 3xx as -f says, connection failures and timeouts CRITICAL, bad\n"
       << "arguments UNKNOWN. --expect-status and --status-state change them.\n"
       << "Certificates are only verified with -D (as check_curl); --sni and -n are\n"
-      << "always in effect with libcurl and -L is ignored.\n";
+      << "always in effect with libcurl and -L is ignored.\n"
+      << "Credentials and the headers of -k and --header-file go only to the URL's\n"
+      << "origin (scheme, host, port); a redirect elsewhere is followed without them.\n"
+      << "Of the -k headers only these standard ones, which carry no secret, go along\n"
+      << "(the lines of a header file never do):\n"
+      << wrapped(public_header_names() + ".", 78);
   return out.str();
 }
 
@@ -222,9 +243,9 @@ Expected<CheckConfig> parse_check_options(const std::vector<std::string>& args,
   }
   // In this order: the first bad option is the one named.
   static constexpr OptionReader kReaders[] = {
-      read_output_basics, read_target,   read_tls,          read_request,       read_redirects,
-      read_thresholds,    read_timeouts, read_expectations, read_output_format, read_credentials,
-      read_auth_checks,   read_health,   read_state,        read_vantages,
+      read_line_breaks, read_output_basics, read_target,   read_tls,          read_request,
+      read_redirects,   read_thresholds,    read_timeouts, read_expectations, read_output_format,
+      read_credentials, read_auth_checks,   read_health,   read_state,        read_vantages,
   };
   for (OptionReader read : kReaders)
     if (auto read_ok = read(parsed, c); !read_ok) return Error{read_ok.error()};

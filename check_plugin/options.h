@@ -4,6 +4,7 @@
 // arguments (without argv[0]) and the environment, never exits.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "http/vantage.h"
 #include "judge/policy.h"
 #include "output/render.h"
+#include "secrets/secret_registry.h"
 
 namespace probewise {
 
@@ -36,6 +38,9 @@ struct CheckConfig {
   StateOptions state;
   std::vector<Vantage> vantages;  // --vantage: none = one plain check
   VantageRule vantage_rule;
+  // Every secret given on the command line (-a, -b, -k, userinfo), as it
+  // is read; the credential files, variables and OAuth add theirs later.
+  std::shared_ptr<SecretRegistry> secrets = std::make_shared<SecretRegistry>();
 };
 
 // invoked_as is the program's name: "check_http" speaks check_http's words

@@ -126,6 +126,12 @@ void read_endpoint_keys(const oconfig_item_t& block, const std::string& name, En
                        at(lines, item));
       continue;
     }
+    if (k->sent && breaks_a_line(item)) {
+      // It would end the header or request line it goes into (SPEC 1.6).
+      errors.push_back(where + ": " + key + ": expected a value without a line break (CR or LF)" +
+                       (k->secret ? "" : ", got " + given(item, false)) + at(lines, item));
+      continue;
+    }
     if (auto problem = k->set(b, item))
       errors.push_back(problem_text(where, item, *problem, k->secret) + at(lines, item));
   }
@@ -162,13 +168,15 @@ void complete_endpoint(const oconfig_item_t& block, const std::string& name, End
 // and one copy of what they say.
 std::optional<EndpointConfig> read_endpoint(const oconfig_item_t& block, const std::string& name,
                                             double default_interval_s, const PluginDefaults& plugin,
-                                            const ExpandedConfig* lines, std::vector<std::string>& errors,
-                                            SettingsCache& cache) {
+                                            const ExpandedConfig* lines, SecretRegistry* secrets,
+                                            std::vector<std::string>& errors, SettingsCache& cache) {
   const std::size_t errors_before = errors.size();
   std::string said = settings_key(block);
   const auto known = cache.find(said);
   const bool read_before = known != cache.end();
   EndpointBuilder b = read_before ? EndpointBuilder{} : endpoint_defaults(default_interval_s, plugin);
+  b.name = name;
+  b.secrets = secrets;
   read_endpoint_keys(block, name, b, lines, errors, read_before ? Keys::url_only : Keys::all);
   if (!read_before) complete_endpoint(block, name, b, lines, errors);
   if (errors.size() != errors_before) return std::nullopt;
@@ -228,7 +236,7 @@ PluginDefaults read_plugin_keys(const oconfig_item_t& block, const ExpandedConfi
 // The <Endpoint "name"> blocks; one with errors is left out with them.
 void read_endpoints(const oconfig_item_t& block, double default_interval_s, const PluginDefaults& defaults,
                     const std::unordered_set<std::string>& taken, const ExpandedConfig* lines,
-                    ConfigResult& out) {
+                    SecretRegistry* secrets, ConfigResult& out) {
   const std::string where = block_path("");
   std::unordered_set<std::string> names;
   SettingsCache cache;
@@ -252,7 +260,8 @@ void read_endpoints(const oconfig_item_t& block, double default_interval_s, cons
                            at(lines, item));
       continue;
     }
-    auto endpoint = read_endpoint(item, *name, default_interval_s, defaults, lines, out.errors, cache);
+    auto endpoint =
+        read_endpoint(item, *name, default_interval_s, defaults, lines, secrets, out.errors, cache);
     if (!endpoint) {
       out.errors.push_back(block_path(*name) + ": not probed because of the errors above" + at(lines, item));
       continue;
@@ -299,11 +308,12 @@ std::string default_user_agent() {
 }
 
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
-                         const std::unordered_set<std::string>& taken, const ExpandedConfig* lines) {
+                         const std::unordered_set<std::string>& taken, const ExpandedConfig* lines,
+                         SecretRegistry* secrets) {
   ConfigResult out;
   const PluginDefaults defaults = read_plugin_keys(block, lines, out);
   read_compare(block, default_interval_s, lines, out);
-  read_endpoints(block, default_interval_s, defaults, taken, lines, out);
+  read_endpoints(block, default_interval_s, defaults, taken, lines, secrets, out);
   warn_about_credential_files(out);
   return out;
 }

@@ -18,6 +18,7 @@
 #include "config_lines.h"
 #include "credentials/credentials.h"
 #include "fd_budget.h"
+#include "secrets/secret_registry.h"
 
 extern "C" {
 #include <liboconfig/oconfig.h>
@@ -74,6 +75,11 @@ struct PluginConfig {
   std::size_t socket_room = kNoLimit;
   std::vector<EndpointConfig> endpoints;
   std::optional<CompareSettings> compare;  // a <Compare> block
+  // Every secret of every endpoint (SPEC 1.6): the Header values and URL
+  // userinfo from the configuration, the credential files, variables and
+  // OAuth tokens as the probes read them. The log lines, notifications and
+  // state files are redacted with it.
+  std::shared_ptr<SecretRegistry> secrets;
 };
 
 struct ConfigResult {
@@ -88,9 +94,11 @@ struct ConfigResult {
 // endpoint names configured already (by an earlier <Plugin probewise> block).
 // With `lines` (the block's own tree, Includes expanded), an error also
 // says in which file and line its item is. Linear in the number of blocks.
+// The secrets of the keys (Header values, URL userinfo) go to `secrets`
+// when given.
 ConfigResult read_config(const oconfig_item_t& block, double default_interval_s,
                          const std::unordered_set<std::string>& taken = {},
-                         const ExpandedConfig* lines = nullptr);
+                         const ExpandedConfig* lines = nullptr, SecretRegistry* secrets = nullptr);
 
 // The <Compare> block of `block`, into out.config.compare (compare_config.cpp).
 void read_compare(const oconfig_item_t& block, double default_interval_s, const ExpandedConfig* lines,

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/files.h"
 #include "base/text.h"
 
 namespace probewise {
@@ -25,14 +26,12 @@ constexpr std::size_t kMaxFileBytes = 64 << 20;
 constexpr int kMaxDepth = 8;
 constexpr std::size_t kMaxIncludedFiles = 1024;
 
+// A config file as it is; nothing for one that is no regular file (a FIFO
+// would make collectd's start wait for a writer) or larger than the limit.
 std::optional<std::string> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text;
-  text.resize(kMaxFileBytes);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return text;
+  FileRead f = read_regular_file(path, kMaxFileBytes, false);
+  if (f.problem != FileRead::Problem::none) return std::nullopt;
+  return std::move(f.text);
 }
 
 std::string dir_of(const std::string& file) {

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "base/text.h"
-#include "output/redact.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 
@@ -30,6 +30,12 @@ Check expect(std::string what) {
 
 std::string key_of(const oconfig_item_t& item) {
   return item.key ? item.key : "";
+}
+
+bool breaks_a_line(const oconfig_item_t& item) {
+  for (int i = 0; i < item.values_num; ++i)
+    if (auto s = string_at(item, i); s && breaks_line(*s)) return true;
+  return false;
 }
 
 std::optional<std::string> string_at(const oconfig_item_t& item, int i) {

@@ -32,6 +32,9 @@ std::string given(const oconfig_item_t& item, bool secret);
 // "<where>: <Key>: expected <what>, got <given>".
 std::string problem_text(const std::string& where, const oconfig_item_t& item, const Problem& p, bool secret);
 
+// Whether any string value of the item holds a CR, LF or NUL.
+bool breaks_a_line(const oconfig_item_t& item);
+
 // The i-th value, or the only one, of the type asked for.
 std::optional<std::string> string_at(const oconfig_item_t& item, int i);
 std::optional<std::string> one_string(const oconfig_item_t& item);

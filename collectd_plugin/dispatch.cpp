@@ -4,7 +4,8 @@
 #include <cstring>
 
 #include "collectd_api.h"
-#include "output/redact.h"
+#include "output/printable.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 namespace {
@@ -80,8 +81,8 @@ int dispatch_to_collectd(const Dispatch& d, bool values) {
   return refused;
 }
 
-void log_to_collectd(LogLevel level, const std::string& text) {
-  plugin_log(log_level(level), "probewise plugin: %s", redact_text(text).c_str());
+void log_to_collectd(LogLevel level, const std::string& text, const SecretRegistry* secrets) {
+  plugin_log(log_level(level), "probewise plugin: %s", printable_line(redact(text, secrets)).c_str());
 }
 
 }  // namespace probewise

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "report.h"
+#include "secrets/secret_registry.h"
 
 namespace probewise {
 
@@ -45,7 +46,8 @@ class DispatchBatch {
   bool notifying_ = false;  // a notification is waiting
 };
 
-// plugin_log with collectd's "probewise plugin: " prefix.
-void log_to_collectd(LogLevel level, const std::string& text);
+// plugin_log with collectd's "probewise plugin: " prefix; the text with
+// every secret of `secrets` redacted (URL secrets without it), one line.
+void log_to_collectd(LogLevel level, const std::string& text, const SecretRegistry* secrets = nullptr);
 
 }  // namespace probewise

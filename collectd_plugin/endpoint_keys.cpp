@@ -14,6 +14,7 @@
 #include "http/vantage.h"
 #include "judge/status_list.h"
 #include "report.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 namespace {
@@ -36,6 +37,15 @@ std::size_t distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// The secrets of a key, under a source of their own per endpoint: `put`
+// replaces what the key gave before, `add` adds (a repeated key).
+void keep_secrets(EndpointBuilder& b, const char* key, std::vector<std::string> values) {
+  if (b.secrets) b.secrets->put("<Endpoint \"" + b.name + "\"> " + key, std::move(values));
+}
+void add_secrets(EndpointBuilder& b, const char* key, std::vector<std::string> values) {
+  if (b.secrets) b.secrets->add("<Endpoint \"" + b.name + "\"> " + key, std::move(values));
+}
+
 const EndpointKey kEndpointKeys[] = {
     // The request
     {"URL",
@@ -43,6 +53,7 @@ const EndpointKey kEndpointKeys[] = {
        auto s = one_string(i);
        if (!s || !valid_url(*s)) return expect("an absolute http:// or https:// URL in quotes");
        b.e.job.spec.url = *s;
+       keep_secrets(b, "URL", userinfo_secrets(*s));
        return std::nullopt;
      }},
     {"Address",
@@ -59,10 +70,12 @@ const EndpointKey kEndpointKeys[] = {
     {"Header",
      [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
        auto s = one_string(i);
-       if (!s || s->find(':') == std::string::npos || s->front() == ':' ||
-           s->find_first_of("\r\n") != std::string::npos)
+       if (!s || s->find(':') == std::string::npos || s->front() == ':')
          return Problem{"one \"Name: value\" header line", false};
        b.e.job.spec.headers.push_back(*s);
+       // Every header but the public ones stays with the origin, its value a secret.
+       const std::string_view name = trim(std::string_view(*s).substr(0, s->find(':')));
+       if (!is_public_header(name) && !iequals(name, "host")) add_secrets(b, "Header", header_secrets(*s));
        return std::nullopt;
      },
      true},
@@ -72,9 +85,10 @@ const EndpointKey kEndpointKeys[] = {
        if (!s) return Problem{"the request body as one string", false};
        b.e.job.spec.has_body = true;
        b.e.job.spec.body = *s;
+       keep_secrets(b, "Post", form_secrets(*s));  // a login form's password
        return std::nullopt;
      },
-     true},
+     true, false},
     {"ContentType",
      [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.spec.content_type); }},
     {"UserAgent", [](EndpointBuilder& b,
@@ -120,6 +134,7 @@ const EndpointKey kEndpointKeys[] = {
      [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
        if (auto p = set_string(i, b.e.job.spec.proxy, true)) return p;
        b.e.job.spec.proxy_from_env = false;  // an explicit choice, "" = none
+       keep_secrets(b, "Proxy", userinfo_secrets(b.e.job.spec.proxy));
        return std::nullopt;
      },
      true},
@@ -257,9 +272,11 @@ const EndpointKey kEndpointKeys[] = {
        return std::nullopt;
      }},
     {"ExpectString",
-     [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.policy.body_string); }},
+     [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.policy.body_string); },
+     false, false},
     {"ExpectHeader",
-     [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.policy.header_string); }},
+     [](EndpointBuilder& b, const oconfig_item_t& i) { return set_string(i, b.e.job.policy.header_string); },
+     false, false},
     {"ExpectRegex",
      [](EndpointBuilder& b, const oconfig_item_t& i) -> Check {
        auto s = one_string(i);
@@ -270,7 +287,8 @@ const EndpointKey kEndpointKeys[] = {
          return expect("an extended regular expression (" + why + ")");
        b.e.job.policy.regex = rx;
        return std::nullopt;
-     }},
+     },
+     false, false},
     {"ResponseTimeWarning",
      [](EndpointBuilder& b, const oconfig_item_t& i) { return set_range(i, b.e.job.policy.time.warning); }},
     {"ResponseTimeCritical",

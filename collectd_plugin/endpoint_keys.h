@@ -18,6 +18,8 @@ namespace probewise {
 // (the URL key sets e.job.spec.url: the endpoint takes it from there).
 struct EndpointBuilder {
   EndpointSettings e;
+  std::string name;                   // of the <Endpoint> block
+  SecretRegistry* secrets = nullptr;  // learns the secrets of the keys (may be null)
   bool timeout_set = false;
   bool max_body_set = false;
   bool method_set = false;
@@ -28,6 +30,9 @@ struct EndpointKey {
   std::string_view name;
   Check (*set)(EndpointBuilder&, const oconfig_item_t&);  // nullopt when the value is fine
   bool secret = false;                                    // never repeat the value in a message
+  // Goes into the request head (a header, the URL, the method): a CR or LF
+  // in it is refused (SPEC 1.6). The body and the expectations may hold them.
+  bool sent = true;
 };
 
 // The key of that name (any case), or nullptr.

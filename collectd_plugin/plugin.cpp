@@ -18,8 +18,10 @@
 #include "compare_callbacks.h"
 #include "config.h"
 #include "config_lines.h"
+#include "credentials/credentials.h"
 #include "dispatch.h"
 #include "fd_budget.h"
+#include "http/proxy.h"
 #include "http/request.h"
 #include "worker.h"
 
@@ -35,6 +37,8 @@ struct Plugin {
   std::size_t blocks_seen = 0;
   std::vector<LocatedNode> written;  // the blocks as the files hold them, until init
   bool written_read = false;
+  // Every secret of the plugin, from the first block on (SPEC 1.6).
+  std::shared_ptr<SecretRegistry> secrets = std::make_shared<SecretRegistry>();
   bool curl_ready = false;
   bool comparing = false;  // a <Compare> block's callbacks are registered
   std::unique_ptr<Worker> worker;
@@ -45,9 +49,9 @@ std::unique_ptr<Plugin>& instance() {
   return plugin;
 }
 
-void say(LogLevel level, const std::string& text) noexcept {
+void say(LogLevel level, const std::string& text, const SecretRegistry* secrets = nullptr) noexcept {
   try {
-    log_to_collectd(level, text);
+    log_to_collectd(level, text, secrets);
   } catch (...) {
   }
 }
@@ -65,6 +69,7 @@ int on_config(oconfig_item_t* block) noexcept {
     // collectd hands the <Plugin probewise> blocks over in the order of the
     // files: the n-th call is the n-th block written. The files are read
     // again only when an item's place is needed (an error, an Include).
+    if (plugin->blocks_seen == 0) register_proxy_environment(*plugin->secrets, process_environment());
     const std::size_t nth = plugin->blocks_seen++;
     auto locate = [&plugin, nth]() -> const LocatedNode* {
       if (!plugin->written_read) {
@@ -77,9 +82,10 @@ int on_config(oconfig_item_t* block) noexcept {
                                  oconfig_free};
     const ExpandedConfig expanded(*block, locate, collectds);
     for (const auto& e : expanded.errors()) say(LogLevel::error, "<Plugin probewise>: " + e);
-    ConfigResult read = read_config(expanded.root(), collectd_interval_seconds(), taken, &expanded);
-    for (const auto& w : read.warnings) say(LogLevel::warning, w);
-    for (const auto& e : read.errors) say(LogLevel::error, e);
+    ConfigResult read =
+        read_config(expanded.root(), collectd_interval_seconds(), taken, &expanded, plugin->secrets.get());
+    for (const auto& w : read.warnings) say(LogLevel::warning, w, plugin->secrets.get());
+    for (const auto& e : read.errors) say(LogLevel::error, e, plugin->secrets.get());
     // A second <Plugin probewise> block keeps the first one's settings unless it sets its own.
     if (plugin->config.endpoints.empty() || read.config.max_concurrency != 0)
       plugin->config.max_concurrency = read.config.max_concurrency;
@@ -130,7 +136,8 @@ int on_init() noexcept {
     hooks.report = [batch](const EndpointReport& report) { batch->add(describe(report)); };
     hooks.after_poll = [batch] { return batch->maybe_flush(); };
     hooks.stopping = [batch] { batch->flush(false); };
-    hooks.log = [](LogLevel level, const std::string& text) { say(level, text); };
+    std::shared_ptr<const SecretRegistry> secrets = plugin->secrets;
+    hooks.log = [secrets](LogLevel level, const std::string& text) { say(level, text, secrets.get()); };
     // What plugin_thread_create does: the thread runs in the plugin's
     // context, so that collectd knows whose values it dispatches.
     const plugin_ctx_t context = plugin_get_ctx();
@@ -150,6 +157,7 @@ int on_init() noexcept {
       at_once = "as many at once as the load asks (at most " +
                 std::to_string(concurrency_cap(plugin->config.socket_room)) + " by the open-file limit)";
     }
+    plugin->config.secrets = plugin->secrets;
     plugin->worker = std::make_unique<Worker>(std::move(plugin->config), std::move(hooks));
     plugin->config = PluginConfig{};
     plugin->written = {};

@@ -10,6 +10,7 @@
 #include "judge/reason.h"
 #include "judge/state.h"
 #include "memory/change.h"
+#include "output/printable.h"
 
 namespace probewise {
 namespace {
@@ -142,6 +143,9 @@ std::string clip_utf8(const std::string& text, std::size_t max_bytes) {
 }
 
 std::optional<NotificationRecord> notification_for(const EndpointReport& report) {
+  // Server words reach the message and the meta data: secrets redacted,
+  // one printable line each (SPEC 1.6).
+  auto shown = [&report](const std::string& text) { return printable_line(redact(text, report.secrets)); };
   const Verdict& v = report.outcome.verdict;
   const ProbeResult& r = report.outcome.result;
   const std::string& name = report.endpoint.name;
@@ -160,7 +164,7 @@ std::optional<NotificationRecord> notification_for(const EndpointReport& report)
         name + ": " + status_word(c.previous_status) + " -> " + now_status + " (" + v.reason + "): " + what;
     n.number_meta.emplace_back("old_status", c.previous_status);
     n.text_meta.emplace_back("old_reason", c.previous_reason);
-    n.text_meta.emplace_back("change", c.message);
+    n.text_meta.emplace_back("change", shown(c.message));
     if (report.previous)
       n.text_meta.emplace_back("old_state", std::string(state_name(report.previous->state)));
   } else if (!report.previous && v.state != State::ok) {
@@ -168,13 +172,13 @@ std::optional<NotificationRecord> notification_for(const EndpointReport& report)
   } else {
     return std::nullopt;
   }
-  n.message = clip_utf8(text, kMaxMessageBytes);
+  n.message = clip_utf8(shown(text), kMaxMessageBytes);
   n.number_meta.emplace_back("new_status", r.status);
   n.text_meta.emplace_back("reason", v.reason);
   n.text_meta.emplace_back("basis", std::string(basis_name(v.basis)));
   n.text_meta.emplace_back("state", std::string(state_name(v.state)));
-  if (!v.hints.empty()) n.text_meta.emplace_back("hint", v.hints.front());
-  n.text_meta.emplace_back("url", report.endpoint.url);
+  if (!v.hints.empty()) n.text_meta.emplace_back("hint", shown(v.hints.front()));
+  n.text_meta.emplace_back("url", shown(report.endpoint.url));
   return n;
 }
 

@@ -76,6 +76,7 @@ Scheduler::Scheduler(PluginConfig config, SchedulerHooks hooks)
       // flight (unless the open-file limit is short), so that a round finds
       // the last round's connections open.
       prober_(config_.max_connections_per_host),
+      tokens_(config_.secrets.get()),
       epoch_(Clock::now()),
       tick_(duration_cast<Clock::duration>(tick_for(config_.endpoints))),
       limit_(limit_for(config_, tick_)) {
@@ -145,7 +146,7 @@ void Scheduler::open_stores() {
       if (found == by_dir.end()) {
         Store s;
         s.dir = dir;
-        auto opened = StateStore::open(dir);
+        auto opened = StateStore::open(dir, config_.secrets.get());
         if (opened) {
           s.store = std::move(opened).value();
         } else {
@@ -166,7 +167,11 @@ void Scheduler::load_state(std::size_t i) {
   Runtime& r = runtime_[i];
   r.loaded = true;
   if (r.store < 0) return;
-  r.previous = stores_[static_cast<std::size_t>(r.store)].store->load(state_key_of(i));
+  // Opened without waiting: a FIFO in its place never stalls the probes.
+  std::string note;
+  r.previous = stores_[static_cast<std::size_t>(r.store)].store->load(state_key_of(i), &note);
+  if (!note.empty())
+    log(LogLevel::warning, "<Endpoint \"" + config_.endpoints[i].name + "\">: state file " + note);
   if (r.previous) {
     r.saved_any = true;
     r.saved_meaning = state_meaning(*r.previous);
@@ -312,8 +317,11 @@ void Scheduler::begin(std::size_t i, Clock::time_point now) {
   RequestSpec spec = e.spec();
   spec.want_certificate = spec.want_certificate && certificate_due(i, now);
   // Credentials are read at each probe, so that rotated files are used.
-  auto applied = apply_credentials(e.credentials(), spec, process_getenv);
-  if (!applied) ctx.oauth_failure = OAuthFailure{"auth.missing_credentials", applied.error(), {}};
+  auto applied = apply_credentials(e.credentials(), spec, process_getenv, config_.secrets.get());
+  if (!applied)
+    ctx.oauth_failure = OAuthFailure{"auth.missing_credentials", applied.error(), {}};
+  else
+    ctx.notes.insert(ctx.notes.end(), applied->begin(), applied->end());
   const bool failed = !applied;
   // A finished check's memory serves the next one.
   if (spare_steps_.empty()) {
@@ -414,7 +422,7 @@ void Scheduler::finish(std::size_t i) {
   r.previous = next_state(previous, observe(outcome.result, outcome.verdict, outcome.sent), now);
   ++stats_.finished;
   if (hooks_.report) {
-    EndpointReport report{config_.endpoints[i], outcome, previous, wall()};
+    EndpointReport report{config_.endpoints[i], outcome, previous, wall(), config_.secrets.get()};
     hooks_.report(report);
   }
   save(i, false);

@@ -35,6 +35,7 @@ struct EndpointReport {
   const CheckOutcome& outcome;
   const std::optional<StoredState>& previous;  // the state before this check
   double finished_at = 0;                      // seconds since the epoch
+  const SecretRegistry* secrets = nullptr;     // what the report must not repeat
 };
 
 struct SchedulerHooks {

@@ -52,5 +52,6 @@ sanitized_ctest() {
 }
 sanitized_ctest "${ASAN_BUILD_DIR:-build-asan}" address,undefined all -E '^(packaging|fuzz_parsers|distributed_.*)$'
 # ThreadSanitizer: the plugin's threads (collectd's, its own, libcurl's
-# resolver) inside a real collectd; only the .so is built.
-sanitized_ctest "${TSAN_BUILD_DIR:-build-tsan}" thread probewise -R '^integration_collectd'
+# resolver) inside a real collectd, the secrets registry they share among
+# them; only the .so is built.
+sanitized_ctest "${TSAN_BUILD_DIR:-build-tsan}" thread probewise -R '^integration_(collectd|secrets_collectd)'

@@ -46,6 +46,28 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+bool breaks_line(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+std::string percent_decoded(std::string_view s) {
+  auto hex = [](char c) {
+    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;  // for a digit that isxdigit() accepted
+  };
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 std::string ellipsize(std::string_view s, std::size_t max_chars) {
   if (s.size() <= max_chars) return std::string(s);
   return std::string(s.substr(0, max_chars - 3)) + "...";

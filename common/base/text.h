@@ -16,6 +16,12 @@ std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool starts_with(std::string_view s, std::string_view prefix);
 bool ends_with(std::string_view s, std::string_view suffix);
+// True when `s` holds CR, LF or NUL: a value that would end the header,
+// request line or URL it goes into (SPEC 1.6 refuses it where it enters).
+bool breaks_line(std::string_view s);
+// "%5F" and the like decoded ("api%5Fkey" -> "api_key"); anything that is
+// no percent-escape stays as it is.
+std::string percent_decoded(std::string_view s);
 // "abcdef" cut to max_chars with "..." as check_curl shows search strings.
 std::string ellipsize(std::string_view s, std::size_t max_chars);
 // strftime() of t in UTC, e.g. format_utc(t, "%Y-%m-%dT%H:%M:%SZ").

@@ -18,7 +18,8 @@ using Clock = std::chrono::steady_clock;
 StateSlot open_state(const CheckJob& job, std::vector<std::string>& notes) {
   StateSlot slot;
   if (!job.state.enabled) return slot;
-  auto opened = StateStore::open(job.state.dir.empty() ? default_state_dir() : job.state.dir);
+  auto opened =
+      StateStore::open(job.state.dir.empty() ? default_state_dir() : job.state.dir, job.secrets.get());
   if (!opened) {
     notes.push_back("change detection is off: " + opened.error());
     return slot;
@@ -28,6 +29,15 @@ StateSlot open_state(const CheckJob& job, std::vector<std::string>& notes) {
       job.state.key.empty() ? check_identity(job.spec) + "|" + job.state.identity : "key|" + job.state.key;
   slot.key = state_key(slot.identity);
   return slot;
+}
+
+std::optional<StoredState> StateSlot::load(const std::string& state_key,
+                                           std::vector<std::string>& notes) const {
+  if (!store) return std::nullopt;
+  std::string note;
+  auto loaded = store->load(state_key, &note);
+  if (!note.empty()) notes.push_back("state file " + note);
+  return loaded;
 }
 
 std::string check_identity(const RequestSpec& spec) {
@@ -51,10 +61,10 @@ CheckOutcome run_check(const CheckJob& job, const Perform& perform_fn, std::time
   Context ctx;
   ctx.now = now;
   StateSlot state = open_state(job, ctx.notes);
-  if (state.store) ctx.previous = state.store->load(state.key);
+  if (state.store) ctx.previous = state.load(state.key, ctx.notes);
   const StateStore* store = state.store ? &*state.store : nullptr;
   std::optional<TokenDesk> tokens;
-  if (job.oauth2) tokens.emplace(*job.oauth2, job.spec, store);
+  if (job.oauth2) tokens.emplace(*job.oauth2, job.spec, store, job.secrets.get(), ctx.notes);
 
   CheckSteps steps(job.spec, job.policy, job.oauth2.has_value(), std::move(ctx), 0);
   for (bool done = false; !done;) {

@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,7 @@
 #include "http/request_spec.h"
 #include "judge/policy.h"
 #include "memory/state_store.h"
+#include "secrets/secret_registry.h"
 
 namespace probewise {
 
@@ -30,6 +32,9 @@ struct CheckJob {
   Policy policy;
   std::optional<OAuth2Config> oauth2;
   StateOptions state;
+  // Every secret of the check (SPEC 1.6): the OAuth client secret and
+  // tokens join it; the state files are redacted with it. May be null.
+  std::shared_ptr<SecretRegistry> secrets;
 };
 
 // The identity the state key is derived from: who runs it and what it asks
@@ -43,6 +48,10 @@ struct StateSlot {
   std::optional<StateStore> store;  // nullopt: change detection is off
   std::string identity;             // what the key is derived from
   std::string key;                  // state_key(identity)
+
+  // The state of `key` from the store; a note when something other than
+  // a regular file stands in its place (it is never waited on).
+  std::optional<StoredState> load(const std::string& key, std::vector<std::string>& notes) const;
 };
 // A directory that cannot be used adds a note and leaves the store empty.
 StateSlot open_state(const CheckJob& job, std::vector<std::string>& notes);

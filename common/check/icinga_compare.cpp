@@ -102,11 +102,13 @@ Expected<VantagesResult> compare_icinga(const IcingaCompareJob& job, const Perfo
     Remembered r =
         remember(*opened, state_key(identity + "|vantage|" + v.service), observe_seen(v.seen), now);
     out.vantages[i].verdict.change = std::move(r.change);
+    if (!r.load_note.empty()) out.notes.push_back("state file " + r.load_note);
     if (error.empty()) error = r.error;
   }
   Remembered r =
       remember(*opened, state_key(identity + "|vantages"), observe_combined(out.combined, ""), now);
   out.change = std::move(r.change);
+  if (!r.load_note.empty()) out.notes.push_back("state file " + r.load_note);
   if (error.empty()) error = r.error;
   if (!error.empty()) out.notes.push_back("change detection is off: " + error);
   return out;

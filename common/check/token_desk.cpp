@@ -3,14 +3,18 @@
 
 namespace probewise {
 
-TokenDesk::TokenDesk(const OAuth2Config& config, const RequestSpec& base, const StateStore* store)
-    : slot_(broker_.add(config, base)),
+TokenDesk::TokenDesk(const OAuth2Config& config, const RequestSpec& base, const StateStore* store,
+                     SecretRegistry* secrets, std::vector<std::string>& notes)
+    : broker_(secrets),
+      slot_(broker_.add(config, base)),
       store_(store),
       cache_name_("oauth-" + state_key(config.token_url + "|" + config.client_id + "|" + config.scope) +
                   ".json") {
-  if (store_)
-    if (auto text = store_->read_file(cache_name_))
-      if (auto cached = parse_token_cache(*text)) broker_.hold(slot_, *cached);
+  if (!store_) return;
+  std::string note;
+  if (auto text = store_->read_file(cache_name_, &note))
+    if (auto cached = parse_token_cache(*text)) broker_.hold(slot_, *cached);
+  if (!note.empty()) notes.push_back("token cache " + note);
 }
 
 void TokenDesk::supply(CheckSteps& steps, long budget_ms, std::time_t now, const Perform& perform_fn) {

@@ -21,8 +21,12 @@ using Perform = std::function<ProbeResult(const RequestSpec&)>;
 
 class TokenDesk {
  public:
-  // `store` (nullptr: no cache) must outlive the desk.
-  TokenDesk(const OAuth2Config& config, const RequestSpec& base, const StateStore* store);
+  // `store` (nullptr: no cache) and `secrets` (nullptr: none) must outlive
+  // the desk; the secrets learn the client secret and each token. A cache
+  // file of another shape is a miss; one that is no regular file adds a
+  // note to `notes`.
+  TokenDesk(const OAuth2Config& config, const RequestSpec& base, const StateStore* store,
+            SecretRegistry* secrets, std::vector<std::string>& notes);
 
   // Next::token, blocking: the cached token, else one fetched with perform_fn.
   void supply(CheckSteps& steps, long budget_ms, std::time_t now, const Perform& perform_fn);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <utility>
 
+#include "base/text.h"
 #include "check/prober_steps.h"
 #include "credentials/credentials.h"
 #include "evidence/proxy_answer.h"
@@ -59,14 +60,20 @@ std::string finding_words(const Verdict& v) {
 }  // namespace
 
 Expected<std::vector<RequestSpec>> vantage_requests(const RequestSpec& base,
-                                                    const std::vector<Vantage>& vantages) {
+                                                    const std::vector<Vantage>& vantages,
+                                                    SecretRegistry* secrets) {
   std::vector<RequestSpec> out;
   out.reserve(vantages.size());
   for (const auto& v : vantages) {
     RequestSpec spec = from_vantage(base, v);
+    if (secrets) secrets->put("--vantage " + v.name + " proxy", userinfo_secrets(spec.proxy));
     if (!v.proxy_auth_file.empty()) {
       auto auth = read_secret_file(v.proxy_auth_file);
       if (!auth) return Error{"--vantage " + v.name + ": proxy-auth-file: " + auth.error()};
+      if (breaks_line(*auth))
+        return Error{"--vantage " + v.name + ": proxy-auth-file: the credentials in '" + v.proxy_auth_file +
+                     "' contain a line break (CR or LF) or NUL: no request carries them"};
+      if (secrets) secrets->put("--vantage " + v.name + " proxy-auth-file", basic_secrets(*auth));
       spec.proxy_auth = *auth;
     }
     out.push_back(std::move(spec));
@@ -125,7 +132,7 @@ VantagesResult run_vantages(const CheckJob& job, const std::vector<Vantage>& van
   StateSlot state = open_state(job, out.notes);
   StateStore* store = state.store ? &*state.store : nullptr;
   std::optional<TokenDesk> tokens;
-  if (job.oauth2) tokens.emplace(*job.oauth2, job.spec, store);
+  if (job.oauth2) tokens.emplace(*job.oauth2, job.spec, store, job.secrets.get(), out.notes);
 
   struct Running {
     std::string key;
@@ -139,7 +146,7 @@ VantagesResult run_vantages(const CheckJob& job, const std::vector<Vantage>& van
     if (store) {
       run[i].key =
           state_key(state.identity + "|vantage|" + vantages[i].name + "=" + vantage_definition(vantages[i]));
-      run[i].previous = store->load(run[i].key);
+      run[i].previous = state.load(run[i].key, out.notes);
       ctx.previous = run[i].previous;
     }
     run[i].steps =
@@ -210,6 +217,7 @@ VantagesResult run_vantages(const CheckJob& job, const std::vector<Vantage>& van
     for (const auto& v : vantages) all += v.name + "=" + vantage_definition(v) + ";";
     const std::string key = state_key(state.identity + "|vantages|" + all);
     Remembered r = remember(*store, key, observe_combined(out.combined, credentials), now);
+    if (!r.load_note.empty()) out.notes.push_back("state file " + r.load_note);
     out.change = std::move(r.change);
     if (!r.error.empty() && note_failed_save) out.notes.push_back("change detection is off: " + r.error);
   }

@@ -16,10 +16,12 @@
 namespace probewise {
 
 // The request from each vantage: `base` (credentials on it already) leaving
-// as the vantage says, with its proxy's credentials read from their file.
-// The error names the vantage and the file, never the content.
+// as the vantage says, with its proxy's credentials read from their file
+// and registered with `secrets` (when given). The error names the vantage
+// and the file, never the content.
 Expected<std::vector<RequestSpec>> vantage_requests(const RequestSpec& base,
-                                                    const std::vector<Vantage>& vantages);
+                                                    const std::vector<Vantage>& vantages,
+                                                    SecretRegistry* secrets = nullptr);
 
 // Runs `requests` (from vantage_requests()) concurrently within the job's
 // budget, judges each with job.policy and combines them.

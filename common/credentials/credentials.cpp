@@ -4,15 +4,112 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
 
 #include "base/digest.h"
+#include "base/files.h"
 #include "base/text.h"
+#include "http/proxy.h"
 #include "http/url.h"
-#include "output/redact.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 namespace {
+
+constexpr std::size_t kMaxCredentialFile = 64 * 1024;
+constexpr std::size_t kMaxCookieJar = 4 << 20;
+
+// Why a file could not be read, naming the file, never its content.
+std::string file_problem(const std::string& path, const FileRead& f) {
+  switch (f.problem) {
+    case FileRead::Problem::missing:
+    case FileRead::Problem::unreadable: return "cannot read '" + path + "': " + f.why;
+    case FileRead::Problem::not_regular: return "'" + path + "' " + f.why + ", not a regular file";
+    case FileRead::Problem::too_large: return "'" + path + "' " + f.why + " (is it the right file?)";
+    case FileRead::Problem::none: break;
+  }
+  return "";
+}
+
+// A credential file's content; nullopt, with a note, when something other
+// than a regular file stands in its place (the check goes on without it:
+// a FIFO must not stall it, SPEC 1.6). Any other problem is an error.
+Expected<std::optional<std::string>> credential_file(const std::string& option, const std::string& path,
+                                                     std::vector<std::string>& notes) {
+  FileRead f = read_regular_file(path, kMaxCredentialFile, false);
+  if (f.problem == FileRead::Problem::none) return std::optional<std::string>(std::move(f.text));
+  if (f.problem == FileRead::Problem::not_regular) {
+    notes.push_back("credential file " + path + " (" + option + ") " + f.why +
+                    ", not a regular file: not read, the request goes without it");
+    return std::optional<std::string>();
+  }
+  return Error{option + ": " + file_problem(path, f)};
+}
+
+// The first line of a credential file, without its line ending; one with a
+// CR or NUL inside is refused (it would end the header it goes into).
+Expected<std::string> first_line(const std::string& text, const std::string& option, const std::string& path,
+                                 const std::string& what) {
+  std::string line = text.substr(0, text.find('\n'));
+  while (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty())
+    return Error{option + ": '" + path + "' is empty: expected " + what + " on its first line"};
+  if (breaks_line(line))
+    return Error{option + ": " + what + " in '" + path +
+                 "' contains a line break (CR or LF) or NUL: no request carries it"};
+  return line;
+}
+
+// "Name: value" per line; blank lines and # comments skipped; a line with a
+// bare CR or a NUL inside is refused with its number.
+Expected<std::vector<std::string>> parse_header_lines(const std::string& text, const std::string& path) {
+  std::vector<std::string> out;
+  int number = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    start = end + 1;
+    ++number;
+    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::string_view l = trim(line);
+    if (l.empty() || l.front() == '#') continue;
+    const std::string where = "'" + path + "' line " + std::to_string(number);
+    if (breaks_line(l))
+      return Error{where + ": a line break (CR) or NUL inside a header: no request carries it"};
+    auto colon = l.find(':');
+    if (colon == std::string_view::npos || colon == 0 ||
+        l.substr(0, colon).find_first_of(" \t") != std::string_view::npos)
+      return Error{where + ": expected 'Name: value'"};
+    out.emplace_back(l);
+  }
+  return out;
+}
+
+// The cookies --cookie-jar holds are secrets too; a jar that is no regular
+// file is not handed to libcurl (it would wait on a FIFO): cookies stay on,
+// without the file.
+void read_cookie_jar(RequestSpec& spec, SecretRegistry* secrets, std::vector<std::string>& notes) {
+  FileRead f = read_regular_file(spec.cookie_jar, kMaxCookieJar, false);
+  if (f.problem == FileRead::Problem::not_regular) {
+    notes.push_back("cookie jar " + spec.cookie_jar + " " + f.why +
+                    ", not a regular file: cookies are kept in memory only");
+    spec.cookie_jar.clear();
+    return;
+  }
+  if (f.problem != FileRead::Problem::none || !secrets) return;  // libcurl starts an empty jar
+  std::vector<std::string> values;
+  for (auto line : split(f.text, '\n')) {
+    if (starts_with(line, "#HttpOnly_"))
+      line.remove_prefix(10);
+    else if (line.front() == '#')
+      continue;
+    // Netscape format: domain, subdomains, path, secure, expiry, name, value.
+    std::size_t tabs = 0, at = 0;
+    while (tabs < 6 && (at = line.find('\t', at)) != std::string_view::npos) ++tabs, ++at;
+    if (tabs == 6) values.emplace_back(trim(line.substr(at)));
+  }
+  secrets->put("--cookie-jar " + spec.cookie_jar, std::move(values));
+}
 
 bool has_inner_whitespace(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c) || c < 0x20; });
@@ -27,33 +124,20 @@ bool is_api_key_header(std::string_view name) {
 }  // namespace
 
 Expected<std::string> read_secret_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot read '" + path + "'"};
-  std::string line;
-  std::getline(in, line);
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  FileRead f = read_regular_file(path, kMaxCredentialFile, false);
+  if (f.problem != FileRead::Problem::none) return Error{file_problem(path, f)};
+  std::string line = f.text.substr(0, f.text.find('\n'));
+  while (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.empty()) return Error{"'" + path + "' is empty: expected the secret on its first line"};
   return line;
 }
 
-Expected<std::vector<std::string>> read_header_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot read '" + path + "'"};
-  std::vector<std::string> out;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-    std::string_view l = trim(line);
-    if (l.empty() || l.front() == '#') continue;
-    auto colon = l.find(':');
-    if (colon == std::string_view::npos || colon == 0 ||
-        l.substr(0, colon).find_first_of(" \t") != std::string_view::npos)
-      return Error{"'" + path + "' line " + std::to_string(number) + ": expected 'Name: value'"};
-    out.emplace_back(l);
-  }
-  return out;
+void register_proxy_environment(SecretRegistry& secrets, const EnvLookup& env) {
+  std::vector<std::string> values;
+  for (bool https : {false, true})
+    for (auto& v : userinfo_secrets(choose_proxy(https, "", "", true, env).proxy))
+      values.push_back(std::move(v));
+  if (!values.empty()) secrets.put("the proxy environment", std::move(values));
 }
 
 std::optional<std::string> process_getenv(const char* name) {
@@ -62,39 +146,63 @@ std::optional<std::string> process_getenv(const char* name) {
   return std::string(v);
 }
 
-Expected<bool> apply_credentials(const CredentialOptions& o, RequestSpec& spec,
-                                 std::optional<std::string> (*getenv_fn)(const char*)) {
-  auto one_line = [](std::string token) {
-    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-    std::replace(token.begin(), token.end(), '\r', ' ');
-    std::replace(token.begin(), token.end(), '\n', ' ');
-    return token;
+Expected<std::vector<std::string>> apply_credentials(const CredentialOptions& o, RequestSpec& spec,
+                                                     std::optional<std::string> (*getenv_fn)(const char*),
+                                                     SecretRegistry* secrets) {
+  std::vector<std::string> notes;
+  auto keep = [secrets](const std::string& source, std::vector<std::string> values) {
+    if (secrets) secrets->put(source, std::move(values));
   };
   if (!o.bearer_token_file.empty()) {
-    auto token = read_secret_file(o.bearer_token_file);
-    if (!token) return Error{"--bearer-token-file: " + token.error()};
-    spec.credential_headers.push_back("Authorization: Bearer " + one_line(*token));
+    auto token = credential_file("--bearer-token-file", o.bearer_token_file, notes);
+    if (!token) return Error{token.error()};
+    if (*token) {
+      auto line = first_line(**token, "--bearer-token-file", o.bearer_token_file, "the token");
+      if (!line) return Error{line.error()};
+      keep("--bearer-token-file " + o.bearer_token_file, {*line});
+      spec.credential_headers.push_back("Authorization: Bearer " + *line);
+    }
   }
   if (!o.bearer_token_env.empty()) {
     auto token = getenv_fn(o.bearer_token_env.c_str());
+    if (token)
+      while (!token->empty() && (token->back() == '\n' || token->back() == '\r')) token->pop_back();
     if (!token || token->empty())
       return Error{"--bearer-token-env: the environment variable " + o.bearer_token_env + " is not set"};
-    spec.credential_headers.push_back("Authorization: Bearer " + one_line(*token));
+    if (breaks_line(*token))
+      return Error{"--bearer-token-env: the token in " + o.bearer_token_env +
+                   " contains a line break (CR or LF) or NUL: no request carries it"};
+    keep("--bearer-token-env " + o.bearer_token_env, {*token});
+    spec.credential_headers.push_back("Authorization: Bearer " + *token);
   }
   if (!o.basic_auth_file.empty()) {
-    auto pair = read_secret_file(o.basic_auth_file);
-    if (!pair) return Error{"--basic-auth-file: " + pair.error()};
-    if (pair->find(':') == std::string::npos)
-      return Error{"--basic-auth-file: '" + o.basic_auth_file +
-                   "' must hold user:password on its first line"};
-    spec.basic_auth = *pair;
+    auto pair = credential_file("--basic-auth-file", o.basic_auth_file, notes);
+    if (!pair) return Error{pair.error()};
+    if (*pair) {
+      auto line = first_line(**pair, "--basic-auth-file", o.basic_auth_file, "user:password");
+      if (!line) return Error{line.error()};
+      if (line->find(':') == std::string::npos)
+        return Error{"--basic-auth-file: '" + o.basic_auth_file +
+                     "' must hold user:password on its first line"};
+      keep("--basic-auth-file " + o.basic_auth_file, basic_secrets(*line));
+      spec.basic_auth = *line;
+    }
   }
   if (!o.header_file.empty()) {
-    auto headers = read_header_file(o.header_file);
-    if (!headers) return Error{"--header-file: " + headers.error()};
-    spec.credential_headers.insert(spec.credential_headers.end(), headers->begin(), headers->end());
+    auto text = credential_file("--header-file", o.header_file, notes);
+    if (!text) return Error{text.error()};
+    if (*text) {
+      auto headers = parse_header_lines(**text, o.header_file);
+      if (!headers) return Error{"--header-file: " + headers.error()};
+      std::vector<std::string> values;
+      for (const auto& h : *headers)
+        for (auto& v : header_secrets(h)) values.push_back(std::move(v));
+      keep("--header-file " + o.header_file, std::move(values));
+      spec.credential_headers.insert(spec.credential_headers.end(), headers->begin(), headers->end());
+    }
   }
-  return true;
+  if (!spec.cookie_jar.empty()) read_cookie_jar(spec, secrets, notes);
+  return notes;
 }
 
 std::string fingerprint(const std::string& secret_material) {
@@ -193,12 +301,13 @@ RequestSpec without_credentials(const RequestSpec& spec) {
   s.url = without_userinfo(s.url);
   s.basic_auth.clear();
   s.credential_headers.clear();
+  // Every header the user gave may be a credential but the public ones
+  // (SPEC 1.6); a custom Host stays, it says where the request goes.
   s.headers.erase(std::remove_if(s.headers.begin(), s.headers.end(),
                                  [](const std::string& h) {
-                                   auto colon = h.find(':');
-                                   std::string_view name = trim(std::string_view(h).substr(0, colon));
-                                   return iequals(name, "authorization") || iequals(name, "cookie") ||
-                                          is_api_key_header(name);
+                                   const std::string_view name =
+                                       trim(std::string_view(h).substr(0, h.find(':')));
+                                   return !is_public_header(name) && !iequals(name, "host");
                                  }),
                   s.headers.end());
   s.cookie_jar.clear();

@@ -11,15 +11,13 @@
 #include "base/expected.h"
 #include "credentials/jwt.h"
 #include "http/request_spec.h"
+#include "secrets/secret_registry.h"
 
 namespace probewise {
 
 // First line of a file, without its line ending. The error names the file,
-// never its content.
+// never its content. Opened without waiting (a FIFO is refused unread).
 Expected<std::string> read_secret_file(const std::string& path);
-
-// "Name: value" per line (blank lines and # comments skipped).
-Expected<std::vector<std::string>> read_header_file(const std::string& path);
 
 // Where the check's credentials come from (never the command line itself).
 struct CredentialOptions {
@@ -29,11 +27,21 @@ struct CredentialOptions {
   std::string header_file;        // --header-file: extra headers, one per line
 };
 
-// Puts the credentials on the request (Authorization, Basic, extra headers).
-// Line breaks inside a token are sent as spaces, never as a header break.
-Expected<bool> apply_credentials(const CredentialOptions& options, RequestSpec& spec,
-                                 std::optional<std::string> (*getenv_fn)(const char*));
+// Puts the credentials on the request (Authorization, Basic, extra headers)
+// and registers each secret with `secrets` (when given) as it is read, the
+// cookies of spec.cookie_jar too. A token or header with CR, LF or NUL
+// inside is an error naming the option (and line): no request carries it.
+// A credential file or cookie jar that is no regular file (a FIFO, a
+// directory) is not read: the request goes without it, and the notes (the
+// value) say so. Errors name the file, never its content.
+Expected<std::vector<std::string>> apply_credentials(const CredentialOptions& options, RequestSpec& spec,
+                                                     std::optional<std::string> (*getenv_fn)(const char*),
+                                                     SecretRegistry* secrets = nullptr);
 std::optional<std::string> process_getenv(const char* name);
+
+// The userinfo of the proxies the environment names (http_proxy,
+// https_proxy, ...), registered as secrets: requests may use them.
+void register_proxy_environment(SecretRegistry& secrets, const EnvLookup& env);
 
 // What the check knows about the credentials it sent, without the secret.
 struct SentAuth {

@@ -3,24 +3,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include <array>
-
 namespace probewise {
 namespace {
 
 using json = nlohmann::json;
 
 constexpr std::size_t kMaxToken = 64 * 1024;
-
-std::array<int, 256> decode_table() {
-  std::array<int, 256> t{};
-  t.fill(-1);
-  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  for (int i = 0; alphabet[i]; ++i) t[static_cast<unsigned char>(alphabet[i])] = i;
-  t['-'] = t['+'] = 62;
-  t['_'] = t['/'] = 63;
-  return t;
-}
 
 std::optional<std::time_t> number_claim(const json& j, const char* name) {
   auto it = j.find(name);
@@ -44,27 +32,6 @@ std::string string_claim(const json& j, const char* name) {
 }
 
 }  // namespace
-
-std::optional<std::string> base64url_decode(std::string_view in) {
-  static const std::array<int, 256> table = decode_table();
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  std::string out;
-  out.reserve(in.size() * 3 / 4);
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v = table[static_cast<unsigned char>(c)];
-    if (v < 0) return std::nullopt;
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  if (bits >= 6) return std::nullopt;  // a lone trailing character
-  return out;
-}
 
 bool looks_like_jwt(std::string_view token) {
   auto first = token.find('.');

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/base64.h"  // base64url_decode, which JWT parts are in
 #include "base/expected.h"
 
 namespace probewise {
@@ -19,9 +20,6 @@ struct JwtClaims {
   std::optional<std::time_t> nbf;    // not before
   std::string iss, sub, aud, scope;  // aud joined with "," when a list
 };
-
-// Decodes base64url (with or without padding); nullopt on a bad character.
-std::optional<std::string> base64url_decode(std::string_view in);
 
 // "header.payload.signature" -> claims. An error says what was wrong; never
 // throws; bounded (tokens over 64 KiB are refused).

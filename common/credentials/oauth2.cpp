@@ -104,6 +104,14 @@ Expected<OAuthToken> read_token_response(const ProbeResult& a, std::time_t now, 
   }
   OAuthToken t;
   t.access_token = j["access_token"].get<std::string>();
+  if (breaks_line(t.access_token)) {
+    // It would end the Authorization header and start another (SPEC 1.6).
+    f.reason = "auth.service_unavailable";
+    f.detail =
+        "the OAuth token endpoint answered an access_token with a line break (CR or LF) or NUL in it: "
+        "refused, no request carries it";
+    return Error{f.detail};
+  }
   t.token_type =
       j.contains("token_type") && j["token_type"].is_string() ? j["token_type"].get<std::string>() : "Bearer";
   t.obtained_at = now;
@@ -134,13 +142,28 @@ std::string serialize_token(const OAuthToken& t) {
 }
 
 std::optional<OAuthToken> parse_token_cache(const std::string& text) {
+  // Anything but what serialize_token() writes is a miss: a fresh token is
+  // fetched (never an exception from a member of the wrong type).
   json j = json::parse(text, nullptr, false);
-  if (!j.is_object() || !j.contains("access_token") || !j["access_token"].is_string()) return std::nullopt;
+  if (!j.is_object()) return std::nullopt;
+  auto member = [&j](const char* name) -> const json* {
+    auto it = j.find(name);
+    return it == j.end() ? nullptr : &*it;
+  };
+  const json* token = member("access_token");
+  const json* type = member("token_type");
+  const json* obtained = member("obtained_at");
+  const json* expires = member("expires_at");
+  if (!token || !token->is_string() || (type && !type->is_string()) || !obtained ||
+      !obtained->is_number_integer() || !expires || !expires->is_number_integer())
+    return std::nullopt;
   OAuthToken t;
-  t.access_token = j["access_token"].get<std::string>();
-  t.token_type = j.value("token_type", std::string("Bearer"));
-  t.obtained_at = j.value("obtained_at", static_cast<std::time_t>(0));
-  t.expires_at = j.value("expires_at", static_cast<std::time_t>(0));
+  t.access_token = token->get<std::string>();
+  t.token_type = type ? type->get<std::string>() : "Bearer";
+  t.obtained_at = static_cast<std::time_t>(obtained->get<long long>());
+  t.expires_at = static_cast<std::time_t>(expires->get<long long>());
+  if (t.access_token.empty() || breaks_line(t.access_token) || t.obtained_at < 0 || t.expires_at < 0)
+    return std::nullopt;
   return t;
 }
 

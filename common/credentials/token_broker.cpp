@@ -22,8 +22,25 @@ std::size_t TokenBroker::add(const OAuth2Config& config, const RequestSpec& base
   return slots_.size() - 1;
 }
 
+void TokenBroker::keep(const Slot& slot, const std::string& what, std::vector<std::string> values) {
+  if (secrets_)
+    secrets_->put(
+        "OAuth " + what + " " + slot.config.token_url + " " + slot.config.client_id + " " + slot.config.scope,
+        std::move(values));
+}
+
+// The token now held, and the one it replaces (a server may still repeat it).
+std::vector<std::string> TokenBroker::tokens_with(const Slot& slot, const OAuthToken& token) {
+  std::vector<std::string> values{token.access_token};
+  if (slot.token && slot.token->access_token != token.access_token)
+    values.push_back(slot.token->access_token);
+  return values;
+}
+
 void TokenBroker::hold(std::size_t slot, const OAuthToken& token) {
-  slots_.at(slot).token = token;
+  Slot& s = slots_.at(slot);
+  keep(s, "token", tokens_with(s, token));
+  s.token = token;
 }
 
 TokenBroker::Acquired TokenBroker::acquire(std::size_t slot, std::size_t waiter, const std::string& refused,
@@ -49,6 +66,10 @@ TokenBroker::Acquired TokenBroker::acquire(std::size_t slot, std::size_t waiter,
   RequestSpec base = s.base;
   base.timeout_ms = timeout_ms;
   out.fetch = token_request(s.config, *secret, base);
+  // The secret as read and as its Basic header carries it, form-encoded.
+  std::vector<std::string> values = basic_secrets(out.fetch->basic_auth);
+  values.push_back(*secret);
+  keep(s, "client secret", std::move(values));
   s.fetching = true;
   s.waiters.push_back(waiter);
   return out;
@@ -61,6 +82,7 @@ TokenBroker::Delivery TokenBroker::complete(std::size_t slot, const ProbeResult&
   d.waiters.swap(s.waiters);
   auto token = read_token_response(answer, now, d.failure);
   if (token) {
+    keep(s, "token", tokens_with(s, *token));
     s.token = *token;
     d.token = *token;
   } else {

@@ -15,11 +15,16 @@
 #include "credentials/oauth2.h"
 #include "http/probe_result.h"
 #include "http/request_spec.h"
+#include "secrets/secret_registry.h"
 
 namespace probewise {
 
 class TokenBroker {
  public:
+  // `secrets` (when given, it must outlive the broker) learns each client
+  // secret as it is read and each token as it is held (SPEC 1.6).
+  explicit TokenBroker(SecretRegistry* secrets = nullptr) : secrets_(secrets) {}
+
   struct Grant {
     OAuthToken token;
     bool from_cache = false;  // held already, not fetched for this request
@@ -67,6 +72,10 @@ class TokenBroker {
     bool fetching = false;
     std::vector<std::size_t> waiters;
   };
+  void keep(const Slot& slot, const std::string& what, std::vector<std::string> values);
+  static std::vector<std::string> tokens_with(const Slot& slot, const OAuthToken& token);
+
+  SecretRegistry* secrets_;
   std::vector<Slot> slots_;
 };
 

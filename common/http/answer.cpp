@@ -8,7 +8,7 @@
 #include "base/text.h"
 #include "http/openssl_startup.h"
 #include "http/tls_facts.h"
-#include "output/redact.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 namespace {
@@ -109,18 +109,32 @@ void read_connection(CURL* h, ProbeResult& r) {
   r.peer_port = static_cast<int>(n);
 }
 
-// A request header line of the -vv trace: secret names, and the names of
-// the credential headers (a header file's lines are secrets whatever their
-// name), show [redacted]; URL secrets in the request line too.
+// Headers libcurl writes itself that carry no secret, beside the public ones.
+bool shown_as_sent(std::string_view name) {
+  static constexpr std::string_view kLibcurls[] = {"Host",    "Content-Length",   "Transfer-Encoding",
+                                                   "Expect",  "Proxy-Connection", "TE",
+                                                   "Upgrade", "HTTP2-Settings"};
+  if (is_public_header(name)) return true;
+  for (auto known : kLibcurls)
+    if (iequals(name, known)) return true;
+  return false;
+}
+
+// A request header line of the -vv trace: the value of every header but
+// the public ones and libcurl's own shows as [redacted] (SPEC 1.6: what the
+// user adds is a secret unless it is a standard secret-free header), and so
+// does every line of a header file whatever its name; URL secrets in the
+// request line too.
 std::string shown_request_line(std::string_view line, const RequestSpec* spec) {
-  if (spec) {
-    const std::string_view name = trim(line.substr(0, line.find(':')));
+  const auto colon = line.find(':');
+  const std::string_view name = trim(line.substr(0, colon));
+  if (colon == std::string_view::npos || name.empty() || name.find(' ') != std::string_view::npos)
+    return redact_text(line);  // the request line, or a blank one
+  bool secret = !shown_as_sent(name);
+  if (spec)
     for (const auto& header : spec->credential_headers)
-      if (line.find(':') != std::string_view::npos &&
-          iequals(name, trim(std::string_view(header).substr(0, header.find(':')))))
-        return std::string(name) + ": [redacted]";
-  }
-  return redact_text(redact_header_line(line));
+      secret = secret || iequals(name, trim(std::string_view(header).substr(0, header.find(':'))));
+  return secret ? std::string(name) + ": [redacted]" : redact_text(line);
 }
 
 }  // namespace

@@ -36,4 +36,25 @@ inline void append(Slist& list, const std::string& item) {
   }
 }
 
+// A list appended to in constant time (curl_slist_append walks the whole
+// list first: tens of thousands of -k headers would cost their square).
+class SlistBuilder {
+ public:
+  void append(const std::string& item) {
+    curl_slist* node = curl_slist_append(nullptr, item.c_str());
+    if (!node) return;  // out of memory: the list stays as it was
+    if (tail_)
+      tail_->next = node;
+    else
+      head_.reset(node);
+    tail_ = node;
+  }
+  curl_slist* get() const { return head_.get(); }
+  explicit operator bool() const { return head_ != nullptr; }
+
+ private:
+  Slist head_;
+  curl_slist* tail_ = nullptr;
+};
+
 }  // namespace probewise

@@ -5,8 +5,9 @@
 
 #include <algorithm>
 
+#include "base/text.h"
 #include "http/answer.h"
-#include "output/redact.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 namespace {
@@ -22,6 +23,13 @@ RedirectWalk::RedirectWalk(const RequestSpec& spec) : spec_(spec) {}
 bool RedirectWalk::begin(ProbeResult& r, Clock::time_point now) {
   deadline_ = now + std::chrono::milliseconds(spec_.timeout_ms);
   r.url = spec_.url;
+  if (std::string problem = line_break_problem(spec_); !problem.empty()) {
+    // Refused where it entered; this guards whatever path let one through.
+    r.transport = Transport::error;
+    r.curl_code = CURLE_BAD_FUNCTION_ARGUMENT;
+    r.error = "request not sent: " + problem;
+    return false;
+  }
   const int url_port = port_of(spec_.url);
   if (url_port == 0) {
     r.transport = Transport::error;
@@ -58,12 +66,14 @@ void RedirectWalk::time_out(ProbeResult& r) const {
   r.error = "Operation timed out after " + std::to_string(spec_.timeout_ms) + " milliseconds";
 }
 
-// Anything of SPEC 1.6's list configured for the origin.
+// Anything of SPEC 1.6's list configured for the origin: every header the
+// user gave but the public ones (and a custom Host, which is no credential).
 bool RedirectWalk::carries_credentials() const {
   return !spec_.basic_auth.empty() || !spec_.credential_headers.empty() || cookies_on(spec_) ||
          has_userinfo(spec_.url) ||
          std::any_of(spec_.headers.begin(), spec_.headers.end(), [](const auto& h) {
-           return is_secret_header(std::string_view(h).substr(0, h.find(':')));
+           const std::string_view name = trim(std::string_view(h).substr(0, h.find(':')));
+           return !is_public_header(name) && !iequals(name, "host");
          });
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "http/request_spec.h"
 
+#include <utility>
+
 #include "base/text.h"
 
 namespace probewise {
@@ -11,6 +13,25 @@ std::optional<HttpVersion> parse_http_version(std::string_view text, bool tls_on
   if (text == "2" || text == "2.0") return tls_only_for_2 ? HttpVersion::v2_tls : HttpVersion::v2;
   if (text == "3") return HttpVersion::v3;
   return std::nullopt;
+}
+
+std::string line_break_problem(const RequestSpec& spec) {
+  const std::pair<const char*, const std::string*> single[] = {
+      {"the URL", &spec.url},
+      {"the method", &spec.method},
+      {"the User-Agent", &spec.user_agent},
+      {"the Content-Type", &spec.content_type},
+      {"the Basic credentials", &spec.basic_auth},
+      {"the proxy credentials", &spec.proxy_auth},
+      {"the proxy", &spec.proxy},
+      {"the address to connect to", &spec.connect_host},
+  };
+  for (const auto& [what, value] : single)
+    if (breaks_line(*value)) return std::string(what) + " contains a line break (CR or LF) or NUL";
+  for (const auto* list : {&spec.headers, &spec.credential_headers})
+    for (const auto& header : *list)
+      if (breaks_line(header)) return "a header contains a line break (CR or LF) or NUL";
+  return "";
 }
 
 bool may_use_tls(const RequestSpec& spec, const EnvLookup& env) {

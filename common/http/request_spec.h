@@ -38,8 +38,8 @@ struct RequestSpec {
   bool has_body = false;
   std::string body;          // sent with POST/PUT and any method when has_body
   std::string content_type;  // "" = libcurl's default for POST
-  // "Name: value", sent as given; those with secret names (Authorization,
-  // Cookie, X-API-Key, *-Token, ...: is_secret_header) only to the origin.
+  // "Name: value", sent as given; all but the standard ones that carry no
+  // secret (is_public_header: Accept, User-Agent, ...) only to the origin.
   std::vector<std::string> headers;
   // "Name: value" lines that are credentials whatever their name (bearer
   // tokens, --header-file lines, the OAuth token): only to the origin (secret).
@@ -99,6 +99,12 @@ inline bool sends_body(const RequestSpec& s) {
 inline bool cookies_on(const RequestSpec& s) {
   return s.cookie_engine || !s.cookie_jar.empty();
 }
+
+// What in `spec` holds a CR, LF or NUL (a header, the URL, the method, the
+// User-Agent, credentials), "" when nothing: such a value would smuggle a
+// second header or request line into the request (SPEC 1.6). The front
+// ends refuse them where they enter; the request is never sent with one.
+std::string line_break_problem(const RequestSpec& spec);
 
 // Whether a request made from `spec` may speak TLS: an https URL, a redirect
 // it may follow (to anywhere), or an https proxy (given, or taken from the

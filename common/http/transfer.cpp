@@ -9,7 +9,7 @@
 #include "http/proxy.h"
 #include "http/tls_facts.h"
 #include "http/url.h"
-#include "output/redact.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 namespace {
@@ -35,11 +35,11 @@ long ip_option(IpFamily f) {
   return CURL_IPRESOLVE_WHATEVER;
 }
 
-// Headers that stay with the origin: secret names, and a custom Host (which
-// libcurl, too, only sends to the first host).
+// Headers that stay with the origin (SPEC 1.6): all but the standard ones
+// that carry no secret; a custom Host among them (libcurl, too, only sends
+// it to the first host).
 bool origin_only(std::string_view header) {
-  const std::string_view name = trim(header.substr(0, header.find(':')));
-  return is_secret_header(name) || iequals(name, "host");
+  return !is_public_header(header.substr(0, header.find(':')));
 }
 
 }  // namespace
@@ -148,21 +148,21 @@ void Transfer::set_method(CURL* h) {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, s.body.c_str());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(s.body.size()));
     if (method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
-    if (!s.content_type.empty()) append(headers_, "Content-Type: " + s.content_type);
-    append(headers_, "Expect:");  // no 100-continue round trip for large bodies
+    if (!s.content_type.empty()) headers_.append("Content-Type: " + s.content_type);
+    headers_.append("Expect:");  // no 100-continue round trip for large bodies
   } else if (method != "GET" && !(plan_.drop_body && method == "POST")) {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
   if (s.no_body) curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 }
 
-// The -k headers, and the credential headers (SPEC 1.6: those and the
-// secret-named -k headers only to the origin).
+// The -k headers, and the credential headers (SPEC 1.6: those and every
+// -k header but the public ones only to the origin).
 void Transfer::set_headers(CURL* h) {
   for (const auto& header : spec_.headers)
-    if (plan_.credentials || !origin_only(header)) append(headers_, header);
+    if (plan_.credentials || !origin_only(header)) headers_.append(header);
   if (plan_.credentials)
-    for (const auto& header : spec_.credential_headers) append(headers_, header);
+    for (const auto& header : spec_.credential_headers) headers_.append(header);
   if (headers_) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_.get());
 }
 

@@ -56,7 +56,7 @@ class Transfer {
   ProbeResult& r_;
   std::vector<std::string>& cookies_;
   Sink sink_;
-  Slist headers_;
+  SlistBuilder headers_;
   Slist connect_to_;
   Easy easy_;  // declared after the lists it points at, so it is cleaned up first
   bool https_ = false;

@@ -17,7 +17,8 @@ namespace probewise {
 
 struct Remembered {
   std::optional<Change> change;
-  std::string error;  // "" when the new state was recorded
+  std::string error;      // "" when the new state was recorded
+  std::string load_note;  // why the previous state was not read (not a regular file), or ""
 };
 
 Remembered remember(const StateStore& store, const std::string& key, const Observation& seen,

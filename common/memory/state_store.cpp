@@ -14,7 +14,7 @@
 #include <random>
 
 #include "base/digest.h"
-#include "output/redact.h"
+#include "base/files.h"
 
 namespace probewise {
 namespace {
@@ -60,7 +60,7 @@ bool valid_name(const std::string& name) {
 
 }  // namespace
 
-std::string serialize_state(const StoredState& s) {
+std::string serialize_state(const StoredState& s, const SecretRegistry* secrets) {
   json j = {{"version", 1},
             {"status", s.status},
             {"status_text", s.status_text},
@@ -71,8 +71,9 @@ std::string serialize_state(const StoredState& s) {
             {"credentials", s.credentials},
             {"last_success", s.last_success},
             {"success_credentials", s.success_credentials}};
-  // status_text is the server's wording: nothing URL-like leaves unredacted.
-  return redact_text(j.dump(2, ' ', false, json::error_handler_t::replace)) + "\n";
+  // status_text is the server's wording: nothing it repeats leaves unredacted.
+  const std::string text = j.dump(2, ' ', false, json::error_handler_t::replace);
+  return redact(text, secrets) + "\n";
 }
 
 std::size_t state_meaning(const StoredState& s) {
@@ -114,34 +115,31 @@ Expected<StoredState> parse_state_json(const std::string& text) {
   return s;
 }
 
-Expected<StateStore> StateStore::open(const std::string& dir) {
+Expected<StateStore> StateStore::open(const std::string& dir, const SecretRegistry* secrets) {
   if (dir.empty() || dir.front() != '/')
     return Error{"state directory '" + dir + "' is not an absolute path"};
   auto ok = make_private_dir(dir);
   if (!ok) return Error{ok.error()};
-  return StateStore(dir);
+  return StateStore(dir, secrets);
 }
 
-std::optional<std::string> StateStore::read_file(const std::string& name) const {
-  return read_regular(name, nullptr);
+std::optional<std::string> StateStore::read_file(const std::string& name, std::string* note) const {
+  return read_regular(name, nullptr, note);
 }
 
-std::optional<std::string> StateStore::read_regular(const std::string& name, std::time_t* modified) const {
+std::optional<std::string> StateStore::read_regular(const std::string& name, std::time_t* modified,
+                                                    std::string* note) const {
   if (!valid_name(name)) return std::nullopt;
-  int fd = ::open((dir_ + "/" + name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat st {};
-  std::string out;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-      static_cast<std::size_t>(st.st_size) <= kMaxFile) {
-    out.resize(static_cast<std::size_t>(st.st_size));
-    ssize_t n = ::read(fd, out.data(), out.size());
-    out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-    if (modified) *modified = st.st_mtime;
+  const std::string path = dir_ + "/" + name;
+  FileRead f = read_regular_file(path, kMaxFile, true);
+  if (f.problem != FileRead::Problem::none) {
+    // Missing is the usual first run; anything else in its place is told.
+    if (note && f.problem != FileRead::Problem::missing) *note = path + " " + f.why + ": ignored";
+    return std::nullopt;
   }
-  ::close(fd);
-  if (out.empty()) return std::nullopt;
-  return out;
+  if (f.owner != geteuid() || f.text.empty()) return std::nullopt;
+  if (modified) *modified = f.modified;
+  return std::move(f.text);
 }
 
 Expected<bool> StateStore::write_file(const std::string& name, const std::string& content) const {
@@ -192,9 +190,9 @@ bool StateStore::touch(const std::string& name, std::time_t when) const {
   return ::utimensat(AT_FDCWD, (dir_ + "/" + name).c_str(), times, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-std::optional<StoredState> StateStore::load(const std::string& key) const {
+std::optional<StoredState> StateStore::load(const std::string& key, std::string* note) const {
   std::time_t modified = 0;
-  auto text = read_regular(key + ".json", &modified);
+  auto text = read_regular(key + ".json", &modified, note);
   if (!text) return std::nullopt;
   auto parsed = parse_state_json(*text);
   if (!parsed) return std::nullopt;
@@ -209,7 +207,7 @@ std::optional<StoredState> StateStore::load(const std::string& key) const {
 Expected<bool> StateStore::save(const std::string& key, const StoredState& state) const {
   // The file's time is when the state was seen: load() takes a later one as
   // a check that found the same (record()).
-  return write_atomic(key + ".json", serialize_state(state), &state.checked);
+  return write_atomic(key + ".json", serialize_state(state, secrets_), &state.checked);
 }
 
 Expected<bool> StateStore::record(const std::string& key, const StoredState& next,

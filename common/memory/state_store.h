@@ -13,6 +13,7 @@
 
 #include "base/expected.h"
 #include "judge/state.h"
+#include "secrets/secret_registry.h"
 
 namespace probewise {
 
@@ -29,7 +30,9 @@ struct StoredState {
   std::string success_credentials;
 };
 
-std::string serialize_state(const StoredState& s);
+// The JSON of a state file; the server's wording in it (status_text) with
+// every secret of `secrets` redacted, and URL secrets by shape.
+std::string serialize_state(const StoredState& s, const SecretRegistry* secrets = nullptr);
 
 // What a state says apart from when it was last seen (a digest): while it
 // stays the same, the state file is not rewritten, only touched.
@@ -41,13 +44,16 @@ class StateStore {
   // Opens (creating, mode 0700) a directory that must belong to this user
   // and not be writable by others, unless it is a directory the packages
   // made for the monitoring users (group-writable by design, sticky).
-  static Expected<StateStore> open(const std::string& dir);
+  // `secrets` (it must outlive the store) redacts what the files say.
+  static Expected<StateStore> open(const std::string& dir, const SecretRegistry* secrets = nullptr);
   const std::string& dir() const { return dir_; }
 
   // The key's state. A file touched since it was written (see record())
   // was checked again at its modification time: that time is `checked`,
-  // and `last_success` too when the file was written at a success.
-  std::optional<StoredState> load(const std::string& key) const;
+  // and `last_success` too when the file was written at a success. Files
+  // are opened without waiting: something other than a regular file in
+  // the place of one (a FIFO) is no state, and `note` (when given) says so.
+  std::optional<StoredState> load(const std::string& key, std::string* note = nullptr) const;
   Expected<bool> save(const std::string& key, const StoredState& state) const;
   // Records `next` for a key whose file says `saved` (the state_meaning()
   // of what load() gave or of what was last saved; nullopt: no file): the
@@ -59,16 +65,18 @@ class StateStore {
                         std::optional<std::size_t> saved) const;
 
   // Raw files beside the states (the OAuth token cache), same safety rules.
-  std::optional<std::string> read_file(const std::string& name) const;
+  std::optional<std::string> read_file(const std::string& name, std::string* note = nullptr) const;
   Expected<bool> write_file(const std::string& name, const std::string& content) const;
 
  private:
-  explicit StateStore(std::string dir) : dir_(std::move(dir)) {}
-  std::optional<std::string> read_regular(const std::string& name, std::time_t* modified) const;
+  StateStore(std::string dir, const SecretRegistry* secrets) : dir_(std::move(dir)), secrets_(secrets) {}
+  std::optional<std::string> read_regular(const std::string& name, std::time_t* modified,
+                                          std::string* note) const;
   Expected<bool> write_atomic(const std::string& name, const std::string& content,
                               const std::time_t* modified) const;
   bool touch(const std::string& name, std::time_t when) const;
   std::string dir_;
+  const SecretRegistry* secrets_ = nullptr;
 };
 
 // The default directory (SPEC 1.4): $PROBEWISE_STATE_DIR, else

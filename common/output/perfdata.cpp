@@ -72,7 +72,14 @@ std::vector<PerfValue> health_perfdata(const HealthReport& report) {
     if (!c.observed_value) continue;
     PerfValue v;
     v.label = c.name;
-    std::replace(v.label.begin(), v.label.end(), '\'', '_');
+    // The server's name for it: nothing that would end the label, the
+    // perfdata or the line (SPEC 1.6: the perfdata is ours alone).
+    std::replace_if(
+        v.label.begin(), v.label.end(),
+        [](char ch) {
+          return ch == '\'' || ch == '|' || static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
+        },
+        '_');
     v.value = *c.observed_value;
     if (std::find(units.begin(), units.end(), c.observed_unit) != units.end()) v.uom = c.observed_unit;
     out.push_back(v);

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "base/text.h"
-#include "output/redact.h"
+#include "output/printable.h"
 #include "output/render.h"
 
 namespace probewise {
@@ -97,7 +97,7 @@ json vantage_member(const VantageResult& v) {
           {"reason", s.reason},
           {"basis", std::string(basis_name(s.basis))},
           {"status", s.status > 0 ? json(s.status) : json(nullptr)},
-          {"summary", status_line(v.result, v.verdict)},
+          {"summary", printable_line(status_line(v.result, v.verdict))},
           {"detail", s.detail},
           {"evidence", v.verdict.evidence},
           {"http", http_member(v.result)},
@@ -108,7 +108,8 @@ json vantage_member(const VantageResult& v) {
 
 }  // namespace
 
-std::string render_vantages_json(const VantagesResult& r, const Policy&, std::time_t now) {
+std::string render_vantages_json(const VantagesResult& r, const Policy&, std::time_t now,
+                                 const SecretRegistry* secrets) {
   const CombinedVerdict& c = r.combined;
   std::int64_t longest = 0;
   json vantages = json::array();
@@ -134,7 +135,7 @@ std::string render_vantages_json(const VantagesResult& r, const Policy&, std::ti
       {"reason", c.reason},
       {"reasons", c.reasons},
       {"basis", std::string(basis_name(c.basis))},
-      {"summary", "HTTP " + std::string(state_name(c.state)) + ": " + c.summary},
+      {"summary", printable_line("HTTP " + std::string(state_name(c.state)) + ": " + c.summary)},
       {"hints", c.hints},
       {"evidence", json::array()},
       {"http", nullptr},
@@ -150,10 +151,11 @@ std::string render_vantages_json(const VantagesResult& r, const Policy&, std::ti
   for (const auto& v : r.vantages)
     if (!v.seen.ran || v.seen.state != State::ok)
       for (const auto& e : v.verdict.evidence) j["evidence"].push_back(v.seen.name + ": " + e);
-  return redact_text(j.dump(-1, ' ', false, json::error_handler_t::replace)) + "\n";
+  return redact(j.dump(-1, ' ', false, json::error_handler_t::replace), secrets) + "\n";
 }
 
-std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, std::time_t now) {
+std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, std::time_t now,
+                        const SecretRegistry* secrets) {
   const Timings& t = r.timings;
   json j = {
       {"state", std::string(state_name(v.state))},
@@ -161,7 +163,7 @@ std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, s
       {"reason", v.reason},
       {"reasons", v.reasons},
       {"basis", std::string(basis_name(v.basis))},
-      {"summary", status_line(r, v)},
+      {"summary", printable_line(status_line(r, v))},
       {"hints", v.hints},
       {"evidence", v.evidence},
       {"http", http_member(r)},
@@ -184,7 +186,8 @@ std::string render_json(const ProbeResult& r, const Verdict& v, const Policy&, s
   };
   if (r.transport != Transport::ok) j["error"] = {{"curl_code", r.curl_code}, {"message", r.error}};
   // Replace invalid UTF-8 from hostile servers instead of throwing.
-  return redact_text(j.dump(-1, ' ', false, json::error_handler_t::replace)) + "\n";
+  const std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return redact(text, secrets) + "\n";
 }
 
 }  // namespace probewise

@@ -5,8 +5,9 @@
 #include "judge/reason.h"
 #include "output/check_http_words.h"
 #include "output/perfdata.h"
-#include "output/redact.h"
+#include "output/printable.h"
 #include "output/render.h"
+#include "secrets/redact.h"
 
 namespace probewise {
 namespace {
@@ -23,6 +24,16 @@ std::string joined_messages(const Verdict& v) {
     ++shown;
   }
   return out;
+}
+
+// check_http's words for a failed connection put a line of the socket
+// layer's before the status line (check_http_words.h): all of it is ours,
+// kept as lines; the last line is the status line.
+std::size_t own_lines_before(const ProbeResult& r, const Verdict& v, const RenderOptions& o,
+                             const std::string& line) {
+  if (o.dialect != Dialect::check_http || !check_http_failure_lines(r, v, o)) return 0;
+  const auto last = line.rfind('\n');
+  return last == std::string::npos ? 0 : last + 1;
 }
 
 }  // namespace
@@ -59,14 +70,21 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
     out += "**** HEADER ****\n" + redact_response_headers(r.header_block) + "\n**** CONTENT ****\n" + r.body +
            "\n";
 
-  std::string line = status_line(r, v, o);
+  NagiosLayout layout;
+  const std::string line = status_line(r, v, o);
+  const std::size_t own = own_lines_before(r, v, o, line);
+  out.append(line, 0, own);
+  layout.status = out.size();
+  out.append(line, own);
+  layout.perfdata = out.size();
   if (v.shape == Shape::http) {
     auto perf = check_perfdata(r, p, o.extended_perfdata);
     if (v.health)
       for (auto& extra : health_perfdata(*v.health)) perf.push_back(std::move(extra));
-    line += " |" + format_perfdata(perf);
+    out += " |" + format_perfdata(perf);
   }
-  out += line + "\n";
+  layout.after = out.size();
+  out += "\n";
   if (o.show_body && r.has_answer()) out += r.body + "\n";
 
   if (v.health) {
@@ -91,7 +109,7 @@ std::string render_nagios(const ProbeResult& r, const Verdict& v, const Policy& 
       for (const auto& e : v.evidence) out += "- " + e + "\n";
     }
   }
-  return redact_text(out);
+  return written_output(out, layout, o.secrets);
 }
 
 }  // namespace probewise

@@ -11,7 +11,7 @@
 
 #include "judge/reason.h"
 #include "output/perfdata.h"
-#include "output/redact.h"
+#include "output/printable.h"
 #include "output/render.h"
 
 namespace probewise {
@@ -162,22 +162,27 @@ Subcheck vantages_tree(const VantagesResult& r, const Policy& p, const RenderOpt
   return top;
 }
 
-// "[STATE] - summary", the tree's lines, "|perfdata": the text before the '|' has none.
-std::string multi_line(State state, const std::string& summary, const Subcheck& tree) {
+// The lines before it (a -v trace), "[STATE] - summary", the tree's lines,
+// "|perfdata": the text before the '|' has none, is redacted and printable;
+// the perfdata is ours alone.
+std::string multi_line(const std::string& before, State state, const std::string& summary, const Subcheck& tree,
+                       const SecretRegistry* secrets) {
   std::string text = "[" + std::string(state_name(state)) + "] - " + summary;
   std::vector<PerfValue> perf;
   append_lines(tree, 1, text, perf);
   for (char& c : text)
     if (c == '|') c = ' ';
-  if (!perf.empty()) text += "|" + format_perfdata(perf);
-  return text;
+  std::string out = printable_text(redact(before + text, secrets));
+  if (!perf.empty()) out += "|" + format_perfdata(perf);
+  return out + "\n";
 }
 
-std::string mp_test_json(State state, const std::string& summary, const Subcheck& tree) {
+std::string mp_test_json(State state, const std::string& summary, const Subcheck& tree,
+                         const SecretRegistry* secrets) {
   json j = {{"state", std::string(state_name(state))},
             {"summary", summary},
             {"checks", json::array({subcheck_json(tree)})}};
-  return redact_text(j.dump(-1, ' ', false, json::error_handler_t::replace)) + "\n";
+  return redact(j.dump(-1, ' ', false, json::error_handler_t::replace), secrets) + "\n";
 }
 
 }  // namespace
@@ -187,11 +192,11 @@ std::string render_vantages_multi_line(const VantagesResult& r, const Policy& p,
   if (o.verbosity >= 1)
     for (const auto& v : r.vantages)
       for (const auto& line : v.result.trace) out += "[" + v.seen.name + "] " + line + "\n";
-  return redact_text(out + multi_line(r.combined.state, r.combined.summary, vantages_tree(r, p, o)) + "\n");
+  return multi_line(out, r.combined.state, r.combined.summary, vantages_tree(r, p, o), o.secrets);
 }
 
 std::string render_vantages_mp_test_json(const VantagesResult& r, const Policy& p, const RenderOptions& o) {
-  return mp_test_json(r.combined.state, r.combined.summary, vantages_tree(r, p, o));
+  return mp_test_json(r.combined.state, r.combined.summary, vantages_tree(r, p, o), o.secrets);
 }
 
 std::string render_multi_line(const ProbeResult& r, const Verdict& v, const Policy& p,
@@ -199,14 +204,12 @@ std::string render_multi_line(const ProbeResult& r, const Verdict& v, const Poli
   std::string out;
   if (o.verbosity >= 1)
     for (const auto& line : r.trace) out += line + "\n";
-  // '|' starts the perfdata: none may stand in the text before it.
-  out += multi_line(v.state, summary_of(r, v, o), request_subcheck(r, v, p, o));
-  return redact_text(out + "\n");
+  return multi_line(out, v.state, summary_of(r, v, o), request_subcheck(r, v, p, o), o.secrets);
 }
 
 std::string render_mp_test_json(const ProbeResult& r, const Verdict& v, const Policy& p,
                                 const RenderOptions& o) {
-  return mp_test_json(v.state, summary_of(r, v, o), request_subcheck(r, v, p, o));
+  return mp_test_json(v.state, summary_of(r, v, o), request_subcheck(r, v, p, o), o.secrets);
 }
 
 }  // namespace probewise

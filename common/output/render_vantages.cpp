@@ -6,7 +6,7 @@
 #include "base/text.h"
 #include "judge/reason.h"
 #include "output/perfdata.h"
-#include "output/redact.h"
+#include "output/printable.h"
 #include "output/render.h"
 
 namespace probewise {
@@ -89,9 +89,14 @@ std::string render_vantages_nagios(const VantagesResult& r, const Policy& p, con
   if (o.verbosity >= 1)
     for (const auto& v : r.vantages)
       for (const auto& line : v.result.trace) out += "[" + v.seen.name + "] " + line + "\n";
+  NagiosLayout layout;
+  layout.status = out.size();
   out += "HTTP " + std::string(state_name(c.state)) + ": " + c.summary;
   if (r.change) out += " - " + r.change->message;
-  out += " |" + format_perfdata(vantage_perfdata(r, p)) + "\n";
+  layout.perfdata = out.size();
+  out += " |" + format_perfdata(vantage_perfdata(r, p));
+  layout.after = out.size();
+  out += "\n";
   out += "Vantages:\n";
   for (const auto& v : r.vantages) out += vantage_line(v) + "\n";
   for (const auto& note : r.notes) out += "Note: " + note + "\n";
@@ -109,7 +114,7 @@ std::string render_vantages_nagios(const VantagesResult& r, const Policy& p, con
     }
     if (!evidence.empty()) out += "Evidence:\n" + evidence;
   }
-  return redact_text(out);
+  return written_output(out, layout, o.secrets);
 }
 
 }  // namespace probewise

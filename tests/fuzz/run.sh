@@ -20,9 +20,10 @@ cxx=${FUZZ_CXX:-clang++}
 declare -A sources=(
   [auth_challenge]="evidence/auth_challenge.cpp evidence/wording.cpp evidence/wording_rows.cpp evidence/body_text.cpp http/header_map.cpp base/text.cpp"
   [rate_limit]="evidence/rate_limit.cpp http/header_map.cpp http/http_date.cpp base/text.cpp"
-  [jwt]="credentials/jwt.cpp"
+  [jwt]="credentials/jwt.cpp base/base64.cpp"
+  [redact]="secrets/secret_registry.cpp secrets/redact.cpp output/printable.cpp base/base64.cpp base/text.cpp"
 )
-targets=(auth_challenge rate_limit jwt)
+targets=(auth_challenge rate_limit jwt redact)
 
 if ! command -v "$cxx" >/dev/null 2>&1; then
   echo "fuzz: $cxx not found (scripts/install-deps.sh installs clang); skipped"

@@ -22,7 +22,6 @@ so that the sticky modes, which keep connecting to 127.0.0.1, land on A with
 "Host: 127.0.0.2:PA"). Each speaks HTTP and HTTPS on its one port.
 """
 
-import base64
 import glob
 import json
 import os
@@ -36,6 +35,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "servers")))
 import recordserver  # noqa: E402
+import secret_forms  # noqa: E402
 
 CHECK = os.environ.get("PROBEWISE_CHECK") or os.path.normpath(
     os.path.join(HERE, "..", "..", "build", "check_plugin", "check_probewise"))
@@ -74,15 +74,10 @@ def take_records():
 
 
 def write_file(name, text, mode=0o600):
-    path = os.path.join(Env.tmp, name)
-    with open(path, "w") as f:
-        f.write(text)
-    os.chmod(path, mode)
-    return path
+    return secret_forms.write_file(Env.tmp, name, text, mode)
 
 
-def b64(text):
-    return base64.b64encode(text.encode()).decode()
+b64 = secret_forms.b64
 
 
 def run_check(args, env=None):

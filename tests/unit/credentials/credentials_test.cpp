@@ -2,6 +2,7 @@
 #include "credentials/credentials.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -68,15 +69,77 @@ TEST(Credentials, ErrorsNameTheSourceNeverTheSecret) {
   EXPECT_NE(r.error().find("/nonexistent/headers"), std::string::npos);
 }
 
-TEST(Credentials, InnerLineBreaksNeverSplitTheHeader) {
+// SPEC 1.6: a CR, LF or NUL inside a token or header is refused where it
+// enters, naming the option (and the line), never the secret.
+TEST(Credentials, InnerLineBreaksAreRefused) {
+  const std::pair<std::string, std::string> files[] = {
+      {"bearer", "abc\rdef\n"},
+      {"bearer", std::string("abc\0def\n", 8)},
+      {"basic", "mon:pw\rX-Injected: 1\n"},
+      {"header", "X-Tenant: t\nX-Key: abc\rX-Injected: yes\n"},
+      {"header", std::string("X-Key: a\0b\n", 11)},
+  };
+  for (const auto& [kind, content] : files) {
+    SCOPED_TRACE(kind);
+    RequestSpec spec;
+    CredentialOptions o;
+    const std::string path = temp_file(content);
+    (kind == "bearer" ? o.bearer_token_file : kind == "basic" ? o.basic_auth_file : o.header_file) = path;
+    auto r = apply_credentials(o, spec, fake_env);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().find("line break"), std::string::npos) << r.error();
+    EXPECT_NE(r.error().find(path), std::string::npos) << r.error();
+    EXPECT_EQ(r.error().find("def"), std::string::npos) << r.error();
+    EXPECT_EQ(r.error().find('\n'), std::string::npos) << r.error();
+    if (kind == "header" && content.find('\0') == std::string::npos) {
+      EXPECT_NE(r.error().find("line 2"), std::string::npos) << r.error();
+    }
+    EXPECT_TRUE(spec.credential_headers.empty());
+    unlink(path.c_str());
+  }
   RequestSpec spec;
   CredentialOptions o;
-  o.bearer_token_file = temp_file("abc\rdef\n");
-  ASSERT_TRUE(apply_credentials(o, spec, fake_env).ok());
-  ASSERT_EQ(spec.credential_headers.size(), 1u);
-  EXPECT_EQ(spec.credential_headers[0].find('\r'), std::string::npos);
-  EXPECT_FALSE(describe_sent_auth(spec).form_problem.empty());
-  unlink(o.bearer_token_file.c_str());
+  o.bearer_token_env = "PW_SPLIT";
+  auto r = apply_credentials(o, spec, [](const char*) -> std::optional<std::string> {
+    return std::string("tok\r\nX-Injected: yes\n");
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("--bearer-token-env"), std::string::npos) << r.error();
+}
+
+// SPEC 1.6: a FIFO (or directory) in a credential file's place is not read
+// (a FIFO would wait for a writer): the request goes without it, with a note.
+TEST(Credentials, FileThatIsNoRegularFileIsANote) {
+  char dir[] = "/tmp/probewise-fifo-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string fifo = std::string(dir) + "/token";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  RequestSpec spec;
+  CredentialOptions o;
+  o.bearer_token_file = fifo;
+  o.header_file = dir;  // a directory
+  auto r = apply_credentials(o, spec, fake_env);
+  ASSERT_TRUE(r.ok()) << r.error();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_NE((*r)[0].find(fifo + " (--bearer-token-file) is a FIFO"), std::string::npos) << (*r)[0];
+  EXPECT_NE((*r)[1].find("is a directory"), std::string::npos) << (*r)[1];
+  EXPECT_TRUE(spec.credential_headers.empty());
+  unlink(fifo.c_str());
+  rmdir(dir);
+}
+
+TEST(Credentials, EachSecretIsRegisteredAsItIsRead) {
+  RequestSpec spec;
+  CredentialOptions o;
+  o.bearer_token_env = "PW_TOKEN";
+  o.basic_auth_file = temp_file("monitor:s3cret-basic\n");
+  o.header_file = temp_file("X-Tenant: tenant-secret-1\nCookie: a=1; sid=cookie-secret-2\n");
+  SecretRegistry secrets;
+  ASSERT_TRUE(apply_credentials(o, spec, fake_env, &secrets).ok());
+  EXPECT_EQ(secrets.redact("env-token s3cret-basic tenant-secret-1 cookie-secret-2"),
+            "[redacted] [redacted] [redacted] [redacted]");
+  unlink(o.basic_auth_file.c_str());
+  unlink(o.header_file.c_str());
 }
 
 TEST(SentAuth, WhatTheDiagnosisMayKnow) {

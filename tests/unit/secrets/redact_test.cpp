@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "output/redact.h"
+#include "secrets/redact.h"
 
 #include <gtest/gtest.h>
 
@@ -72,6 +72,40 @@ TEST(Redact, QueryValuesWhereverTheUrlStands) {
   // document stays well-formed.
   EXPECT_EQ(redact_text(R"("http://h/?token=ab\"c")"), R"("http://h/?token=[redacted]\"c")");
   EXPECT_EQ(redact_text("/a;redirect_count=3;p1=4;p2=de?qp1=3#f"), "/a;redirect_count=3;p1=4;p2=de?qp1=3#f");
+}
+
+// Shapes a Location takes that a query-only reading misses (issue 18):
+// the fragment of OAuth's implicit grant, a percent-encoded name, a
+// protocol-relative URL with userinfo, and a URL inside another URL's query.
+TEST(Redact, FragmentsEncodedNamesAndProtocolRelativeUrls) {
+  EXPECT_EQ(redact_text("Location: https://app.example/cb#access_token=tok123&expires_in=3600&state=s1"),
+            "Location: https://app.example/cb#access_token=[redacted]&expires_in=3600&state=s1");
+  EXPECT_EQ(redact_text("/cb#id_token=eyJx.eyJy.sig"), "/cb#id_token=[redacted]");
+  EXPECT_EQ(redact_text("/x?api%5Fkey=k1&API%5fKEY=k2&q=1"),
+            "/x?api%5Fkey=[redacted]&API%5fKEY=[redacted]&q=1");
+  EXPECT_EQ(redact_text("/x?%61ccess_token=k3"), "/x?%61ccess_token=[redacted]");
+  EXPECT_EQ(redact_text("Location: //mon:pw@other.example/land"),
+            "Location: //[redacted]@other.example/land");
+  EXPECT_EQ(redact_text("href=\"//tok@cdn.example/x\""), "href=\"//[redacted]@cdn.example/x\"");
+  EXPECT_EQ(redact_text("/next?redirect=https%3A%2F%2Fh%2Fcb%3Ftoken%3Dabc%26page%3D2"),
+            "/next?redirect=https%3A%2F%2Fh%2Fcb%3Ftoken%3D[redacted]%26page%3D2");
+  // Paths with "//" and e-mail addresses are no userinfo.
+  EXPECT_EQ(redact_text("GET /a//b@c HTTP/1.1"), "GET /a//b@c HTTP/1.1");
+  EXPECT_EQ(redact_text("// contact me@example.org"), "// contact me@example.org");
+}
+
+TEST(Redact, PublicHeadersAreTheAllowList) {
+  for (const char* name : {"Accept", "accept-language", "Accept-Encoding", "Cache-Control", "Pragma",
+                           "User-Agent", "Referer", "X-Request-ID", " Content-Type "}) {
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(is_public_header(name));
+  }
+  for (const char* name : {"Authorization", "Cookie", "X-API-Key", "X-JFrog-Art-Api", "X-Honeycomb-Team",
+                           "AccessKey", "X-Ovh-Consumer", "X-Tenant", "Host", "Accept-Token", ""}) {
+    SCOPED_TRACE(name);
+    EXPECT_FALSE(is_public_header(name));
+  }
+  EXPECT_NE(public_header_names().find("Accept, "), std::string::npos);
 }
 
 TEST(Redact, SignedS3UrlInALocation) {
