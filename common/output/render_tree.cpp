@@ -165,8 +165,8 @@ Subcheck vantages_tree(const VantagesResult& r, const Policy& p, const RenderOpt
 // The lines before it (a -v trace), "[STATE] - summary", the tree's lines,
 // "|perfdata": the text before the '|' has none, is redacted and printable;
 // the perfdata is ours alone.
-std::string multi_line(const std::string& before, State state, const std::string& summary, const Subcheck& tree,
-                       const SecretRegistry* secrets) {
+std::string multi_line(const std::string& before, State state, const std::string& summary,
+                       const Subcheck& tree, const SecretRegistry* secrets) {
   std::string text = "[" + std::string(state_name(state)) + "] - " + summary;
   std::vector<PerfValue> perf;
   append_lines(tree, 1, text, perf);
