@@ -310,7 +310,8 @@ def read_access_log(path, since, until, interval):
                 in_window += 1
                 if parts[2] != "1":
                     reused_conn += 1
-                if parts[3] in ("r", "."):
+                # A handshake is a connection's first request (full or resumed).
+                if parts[3] in ("r", ".") and parts[2] == "1":
                     tls_lines += 1
                     tls_resumed += parts[3] == "r"
     worst = 0.0
@@ -445,7 +446,7 @@ def summarize(result, access):
 def row(r):
     tls = ""
     if r["tls_handshakes"]:
-        tls = "%.0f %%" % (100.0 * r["tls_resumed"] / max(1, r["tls_handshakes"] - r["reused_conn"]))
+        tls = "%.0f %%" % (100.0 * r["tls_resumed"] / r["tls_handshakes"])
     return "| %s | %s | %s | %.1f | %.3f | %.0f | %.0f | %d | %d of %d | %.1f | %s | %.0f %% | %s | %.1f | %s |" % (
         r["plugin"], r["case"], "{:,}".format(r["n"]), r["us_per_probe"], r["core_share"],
         r["rss_kib"] / 1024, (r.get("rss_first_probe_kib") or 0) / 1024, r["fds_max"], r["kept"], r["n"],
